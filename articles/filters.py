@@ -1,0 +1,50 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from articles.models import Category
+
+ORDERINGS = {"newest": ["-published_at", "-id"], "helpful": ["-helpful_count", "-published_at"]}
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """The filters of the article lists: keyword, category, tag and order."""
+
+    q = django_filters.CharFilter(
+        label=_("Keyword"),
+        method="filter_text",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. 征信")}),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    # Hidden: a site can have hundreds of tags, too many for a drop-down.
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags",
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Order"),
+        choices=[("newest", _("Newest")), ("helpful", _("Most helpful"))],
+        empty_label=None,
+        method="filter_ordering",
+    )
+
+    def filter_text(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return queryset
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])

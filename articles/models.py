@@ -1,0 +1,222 @@
+import math
+
+from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.rendering import excerpt, render_markdown
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("Part of the category's address, e.g. online-loans."),
+    )
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_("One sentence shown on the category page and to search engines."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in the site menu.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return the articles the public may read: published, and their time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Return what `user` may open: editors also preview drafts and scheduled articles."""
+        if user.is_staff and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        """Load what an article card shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related("tags").defer("body", "body_html")
+
+    def related_to(self, article, limit=10):
+        """Return up to `limit` public articles to read after `article`, best first.
+
+        Each tag shared with `article` scores its rarity among public articles
+        (inverse document frequency, ln(1 + N / df)); ties go to the same category,
+        then the newest, then the highest id. Articles sharing no tag score 0, so
+        the list fills from the same category and then the newest.
+        """
+        weights = tag_weights(article)
+        candidates = self.published().exclude(pk=article.pk)
+        if weights:
+            shared = (
+                TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag_id__in=weights)
+                .values("content_object")
+                .annotate(
+                    score=Sum(
+                        Case(
+                            *(When(tag_id=tag_id, then=Value(w)) for tag_id, w in weights.items()),
+                            default=Value(0),
+                            output_field=IntegerField(),
+                        )
+                    )
+                )
+                .values("score")
+            )
+            score = Coalesce(Subquery(shared, output_field=IntegerField()), Value(0))
+        else:
+            score = Value(0, output_field=IntegerField())
+        same_category = Case(
+            When(category_id=article.category_id, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return (
+            candidates.annotate(related_score=score, same_category=same_category)
+            .select_related("category")
+            .defer("body", "body_html")
+            .order_by("-related_score", "-same_category", "-published_at", "-id")[:limit]
+        )
+
+
+# Weights are whole numbers (thousandths) so that equal tag sets give exactly
+# equal scores on every database, and the tie-breaks decide the order.
+WEIGHT_SCALE = 1000
+
+
+def tag_weights(article):
+    """Return {tag id: rarity weight} for the tags of `article`, counted over public articles."""
+    public = Article.objects.published()
+    total = public.count()
+    frequencies = (
+        TaggedArticle.objects.filter(
+            tag__in=TaggedArticle.objects.filter(content_object=article).values("tag_id"),
+            content_object__in=public,
+        )
+        .values("tag_id")
+        .annotate(df=Count("id"))
+    )
+    return {
+        row["tag_id"]: round(WEIGHT_SCALE * math.log(1 + total / row["df"])) for row in frequencies
+    }
+
+
+class TaggedArticle(TaggedItemBase):
+    """An article's tag: a real foreign key, so tag queries use plain indexed joins."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=140,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("The article's address. Filled in from the title; keep it short."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional. One or two sentences for lists and search engines."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: ## for headings, 1. for numbered lists, - for bullets, **bold**, "
+            "[text](https://…) for links."
+        ),
+    )
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.CharField(max_length=100, editable=False, default="")
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("category"),
+    )
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        through=TaggedArticle,
+        blank=True,
+        help_text=_("Comma-separated, e.g. 网贷, 逾期. Shared tags decide 大家还在看."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published articles whose publication time has come are public."),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("A future time schedules the article: it goes public at that moment."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    helpful_count = models.PositiveIntegerField(_("helpful votes"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:140]
+        self.body_html = render_markdown(self.body)
+        self.excerpt = excerpt(self.body_html)
+        if (update_fields := kwargs.get("update_fields")) and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_public(self):
+        """Say whether the public may read this article now (mirrors `published()`)."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    is_public.boolean = True
+    is_public.short_description = _("public")

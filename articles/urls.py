@@ -1,0 +1,28 @@
+from django.urls import path, register_converter
+
+from articles import views
+
+
+class UnicodeSlugConverter:
+    """Match slugs with Chinese characters as well as ASCII ones."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="list"),
+    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
+    path("categories/<uslug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
+    path("tags/<uslug:slug>/", views.TagArticleListView.as_view(), name="tag"),
+]

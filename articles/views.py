@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from taggit.models import Tag
+
+from articles.filters import ArticleFilter
+from articles.models import Article, Category
+
+HELPFUL_SESSION_KEY = "helpful_articles"
+
+
+def home(request):
+    public = Article.objects.published()
+    categories = Category.objects.annotate(
+        public_count=Count(
+            "articles",
+            filter=Q(
+                articles__status=Article.Status.PUBLISHED,
+                articles__published_at__lte=timezone.now(),
+            ),
+        )
+    )
+    context = {
+        "latest": public.for_listing()[:8],
+        "most_helpful": public.select_related("category")
+        .defer("body", "body_html")
+        .order_by("-helpful_count", "-published_at")[:5],
+        "categories": categories,
+    }
+    return render(request, "articles/home.html", context)
+
+
+class ArticleListView(FilterView):
+    """All public articles, filtered by django-filter, 20 a page."""
+
+    filterset_class = ArticleFilter
+    paginate_by = 20
+    template_name = "articles/article_list.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class PrefilteredListMixin:
+    """Narrow the article list to the category or tag named in the URL (404 if unknown)."""
+
+    model_filtered_by = None
+    lookup = None
+
+    def get(self, request, *args, **kwargs):
+        self.filtered_by = get_object_or_404(self.model_filtered_by, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.lookup: self.filtered_by})
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # The URL already decides this filter: don't offer it twice.
+        del filterset.filters[self.filter_name]
+        return filterset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filtered_by=self.filtered_by, **kwargs)
+
+
+class CategoryArticleListView(PrefilteredListMixin, ArticleListView):
+    model_filtered_by = Category
+    lookup = filter_name = "category"
+
+
+class TagArticleListView(PrefilteredListMixin, ArticleListView):
+    model_filtered_by = Tag
+    lookup = "tags"
+    filter_name = "tag"
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).select_related("category")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
+        return super().get_context_data(
+            tags=article.tags.order_by("name"),
+            already_helpful=article.pk in voted,
+            **kwargs,
+        )
+
+
+@require_POST
+def helpful(request, slug):
+    """Count one "helpful" vote per browser session; works as a plain form post."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    voted = request.session.get(HELPFUL_SESSION_KEY, [])
+    if article.pk in voted:
+        messages.info(request, _("You have already marked this article as helpful."))
+    else:
+        # One UPDATE … SET helpful_count = helpful_count + 1: exact under concurrency.
+        Article.objects.filter(pk=article.pk).update(helpful_count=F("helpful_count") + 1)
+        request.session[HELPFUL_SESSION_KEY] = [*voted, article.pk]
+        messages.success(request, _("Thank you. Your vote helps other readers."))
+    return redirect(article)

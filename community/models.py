@@ -1,0 +1,1 @@
+"""Community experiences and moderation: the models arrive with the community features."""
