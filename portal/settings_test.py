@@ -9,3 +9,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A real file in WAL mode, not shared-cache memory, so that tests with
+    # several threads see the locking behaviour production has.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"{tempfile.gettempdir()}/portal-test-{os.getpid()}.sqlite3"  # noqa: F405
+    }
