@@ -183,3 +183,14 @@ def test_category_url_comes_from_get_absolute_url(make_article):
     article = make_article(slug="wangdai-yuqi")
     assert article.get_absolute_url() == reverse("articles:detail", args=["wangdai-yuqi"])
     assert article.category.get_absolute_url() == "/categories/online-loans/"
+
+
+def test_server_error_page_renders_in_the_site_style_without_a_database():
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "页面出错了" in html
+    assert "css/site" in html
