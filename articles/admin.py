@@ -17,7 +17,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
 
-    @admin.display(description=_("articles"), ordering="article_total")
+    @admin.display(description=_("article count"), ordering="article_total")
     def article_count(self, obj):
         return obj.article_total
 
