@@ -3,8 +3,27 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag as TaggitTag
 
-from articles.models import Article, Category
+from articles.models import Article, Category, Tag
+
+# The site uses its own Tag model (shared by articles and experiences);
+# taggit's stock model stays empty, so keep it out of the editors' way.
+admin.site.unregister(TaggitTag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("tagged_articles"))
+
+    @admin.display(description=_("article count"), ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
 
 
 @admin.register(Category)

@@ -2,11 +2,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
-from articles.models import Category
+from articles.models import Category, Tag
 
-ORDERINGS = {"newest": ["-published_at", "-id"], "helpful": ["-helpful_count", "-published_at"]}
+ORDERINGS = {
+    "newest": ["-published_at", "-id"],
+    "helpful": ["-helpful_count", "-published_at", "-id"],
+}
 
 
 class ArticleFilter(django_filters.FilterSet):

@@ -1,14 +1,25 @@
 import math
+import zlib
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 
 from articles.rendering import excerpt, render_markdown
 
@@ -108,23 +119,44 @@ WEIGHT_SCALE = 1000
 def tag_weights(article):
     """Return {tag id: rarity weight} for the tags of `article`, counted over public articles."""
     public = Article.objects.published()
-    total = public.count()
+    # COUNT as a plain function, not an aggregate, so the subquery has no GROUP BY.
+    total = public.order_by().values(n=Func("pk", function="COUNT"))
     frequencies = (
         TaggedArticle.objects.filter(
             tag__in=TaggedArticle.objects.filter(content_object=article).values("tag_id"),
             content_object__in=public,
         )
         .values("tag_id")
-        .annotate(df=Count("id"))
+        .annotate(df=Count("id"), total=Subquery(total, output_field=IntegerField()))
     )
     return {
-        row["tag_id"]: round(WEIGHT_SCALE * math.log(1 + total / row["df"])) for row in frequencies
+        row["tag_id"]: round(WEIGHT_SCALE * math.log(1 + row["total"] / row["df"]))
+        for row in frequencies
     }
 
 
-class TaggedArticle(TaggedItemBase):
-    """An article's tag: a real foreign key, so tag queries use plain indexed joins."""
+class Tag(TagBase):
+    """A topic shared by articles and experiences (网贷, 爆通讯录 …)."""
 
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # Keep Chinese in the slug; a tag with no letters or digits at all
+        # ("？？", an emoji) still needs a non-empty address.
+        slug = slugify(tag, allow_unicode=True) or f"tag-{zlib.crc32(tag.encode()):08x}"
+        return slug if i is None else f"{slug}_{i}"
+
+
+class TaggedArticle(ItemBase):
+    """An article's tag: real foreign keys, so tag queries use plain indexed joins."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
@@ -204,7 +236,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:140]
+            # Code paths without the admin's prefilled slug; a title of only
+            # punctuation or emoji still gets an address.
+            self.slug = slugify(self.title, allow_unicode=True)[:140] or (
+                f"article-{zlib.crc32(self.title.encode()):08x}"
+            )
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
         if (update_fields := kwargs.get("update_fields")) and "body" in update_fields:

@@ -1,15 +1,14 @@
 from django.contrib import messages
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
-from taggit.models import Tag
 
-from articles.filters import ArticleFilter
-from articles.models import Article, Category
+from articles.filters import ORDERINGS, ArticleFilter
+from articles.models import Article, Category, Tag
+from community.models import Experience
 
 HELPFUL_SESSION_KEY = "helpful_articles"
 
@@ -17,20 +16,15 @@ HELPFUL_SESSION_KEY = "helpful_articles"
 def home(request):
     public = Article.objects.published()
     categories = Category.objects.annotate(
-        public_count=Count(
-            "articles",
-            filter=Q(
-                articles__status=Article.Status.PUBLISHED,
-                articles__published_at__lte=timezone.now(),
-            ),
-        )
+        public_count=Count("articles", filter=Q(articles__in=public))
     )
     context = {
         "latest": public.for_listing()[:8],
         "most_helpful": public.select_related("category")
         .defer("body", "body_html")
-        .order_by("-helpful_count", "-published_at")[:5],
+        .order_by(*ORDERINGS["helpful"])[:5],
         "categories": categories,
+        "experiences": Experience.objects.approved().select_related("author")[:5],
     }
     return render(request, "articles/home.html", context)
 
@@ -79,6 +73,12 @@ class TagArticleListView(PrefilteredListMixin, ArticleListView):
     lookup = "tags"
     filter_name = "tag"
 
+    def get_context_data(self, **kwargs):
+        experiences = Experience.objects.approved().filter(tags=self.filtered_by)
+        return super().get_context_data(
+            experiences=experiences.select_related("author")[:5], **kwargs
+        )
+
 
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
@@ -91,6 +91,7 @@ class ArticleDetailView(DetailView):
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
         return super().get_context_data(
             tags=article.tags.order_by("name"),
+            experiences=article.experiences.approved().select_related("author")[:5],
             already_helpful=article.pk in voted,
             **kwargs,
         )

@@ -1,1 +1,170 @@
-"""Community experiences and moderation: the models arrive with the community features."""
+from django.conf import settings
+from django.core.validators import MinLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase
+
+from community.masking import mask_personal_data
+
+TITLE_LENGTH = (5, 80)
+BODY_LENGTH = (20, 5000)
+MAX_TAGS = 5
+
+
+class ExperienceQuerySet(models.QuerySet):
+    def approved(self):
+        """Return the experiences the public may read."""
+        return self.filter(status=Experience.Status.APPROVED)
+
+    def visible_to(self, user):
+        """Return what `user` may open: approved posts, plus their own in any state."""
+        if user.is_authenticated:
+            return self.filter(models.Q(status=Experience.Status.APPROVED) | models.Q(author=user))
+        return self.approved()
+
+    def for_listing(self):
+        """Load what an experience card shows, in a fixed number of queries."""
+        return self.select_related("author", "article").prefetch_related("tags")
+
+
+class TaggedExperience(ItemBase):
+    """An experience's tag; tags are shared with articles."""
+
+    tag = models.ForeignKey(
+        "articles.Tag", on_delete=models.CASCADE, related_name="tagged_experiences"
+    )
+    content_object = models.ForeignKey(
+        "Experience", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+        verbose_name = _("experience tag")
+        verbose_name_plural = _("experience tags")
+
+
+class Experience(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="experiences",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(
+        _("title"), max_length=TITLE_LENGTH[1], validators=[MinLengthValidator(TITLE_LENGTH[0])]
+    )
+    body = models.TextField(
+        _("body"),
+        max_length=BODY_LENGTH[1],
+        validators=[MinLengthValidator(BODY_LENGTH[0])],
+        help_text=_("Plain text. Personal data was masked when the post was stored."),
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedExperience, blank=True)
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="experiences",
+        verbose_name=_("related article"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        help_text=_("Only approved posts are public."),
+    )
+    masked_items = models.PositiveSmallIntegerField(
+        _("masked items"),
+        default=0,
+        editable=False,
+        help_text=_("Phone, ID, card numbers and e-mail addresses masked in this post."),
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("rejection reason"),
+        blank=True,
+        max_length=500,
+        help_text=_("Shown to the author. Say what to change so the post can be approved."),
+    )
+
+    objects = ExperienceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("experience")
+        verbose_name_plural = _("experiences")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Whatever way a post comes in (the site, the admin, the demo seed), its
+        # personal data is masked before it reaches the database.
+        title = mask_personal_data(self.title)
+        body = mask_personal_data(self.body)
+        self.title, self.body = title.text, body.text
+        self.masked_items += title.count + body.count
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("community:detail", kwargs={"pk": self.pk})
+
+    def is_public(self):
+        """Say whether the public may read this post (mirrors `approved()`)."""
+        return self.status == self.Status.APPROVED
+
+    is_public.boolean = True
+    is_public.short_description = _("public")
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        PERSONAL_DATA = "personal_data", _("Exposes someone's personal data")
+        ABUSE = "abuse", _("Insults, threats or harassment")
+        ADVERTISING = "advertising", _("Advertising or touting services")
+        FRAUD = "fraud", _("Fraud or illegal lending")
+        FALSE = "false", _("Clearly false or misleading")
+        OTHER = "other", _("Something else against the rules")
+
+    experience = models.ForeignKey(
+        Experience, on_delete=models.CASCADE, related_name="reports", verbose_name=_("experience")
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("reporter"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["experience", "reporter"], name="one_report_per_reader")
+        ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return f"{self.experience} — {self.get_reason_display()}"

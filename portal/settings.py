@@ -144,6 +144,19 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TAGGIT_CASE_INSENSITIVE = True
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "community:mine"
+LOGOUT_REDIRECT_URL = "articles:home"
+
+# Community limits, per user (posts, reports) or per address (sign-ups) per hour.
+RATE_LIMITS = {
+    "experience": int(os.environ.get("RATE_LIMIT_EXPERIENCES_PER_HOUR", "5")),
+    "report": int(os.environ.get("RATE_LIMIT_REPORTS_PER_HOUR", "20")),
+    "signup": int(os.environ.get("RATE_LIMIT_SIGNUPS_PER_HOUR", "5")),
+}
+# Distinct readers whose reports send an approved post back to the queue.
+REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "3"))
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

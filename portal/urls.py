@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from community.views import signup
 from portal.views import healthz
 
 admin.site.site_header = _("Portal administration")
@@ -10,5 +12,9 @@ admin.site.site_title = _("Portal administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("accounts/signup/", signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("experiences/", include("community.urls")),
     path("", include("articles.urls")),
 ]

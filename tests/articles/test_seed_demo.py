@@ -2,7 +2,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from articles.models import Article, Category
@@ -10,7 +10,8 @@ from articles.models import Article, Category
 
 def seed():
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    # Tests run with DEBUG off, where the command insists on --force.
+    call_command("seed_demo", "--force", stdout=out)
     return out.getvalue()
 
 
@@ -26,6 +27,28 @@ def test_seed_demo_fills_an_empty_site_and_is_idempotent():
     ) == (first)
     assert Article.objects.published().count() >= 40
     assert Category.objects.annotate(n=Count("articles")).filter(n__gt=0).count() >= 5
+
+
+@pytest.mark.django_db
+def test_second_run_keeps_edits_votes_and_changed_passwords(client):
+    seed()
+    article = Article.objects.get(slug="tongxunlu-bei-bao-si-bu")
+    Article.objects.filter(pk=article.pk).update(title="编辑改过的标题", helpful_count=7)
+    editor = get_user_model().objects.get(username="editor")
+    editor.set_password("a-new-secret-2026")
+    editor.save()
+    seed()
+    article.refresh_from_db()
+    assert (article.title, article.helpful_count) == ("编辑改过的标题", 7)
+    assert client.login(username="editor", password="a-new-secret-2026")
+
+
+@pytest.mark.django_db
+def test_refuses_to_create_demo_accounts_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
 
 
 @pytest.mark.django_db

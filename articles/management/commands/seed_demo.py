@@ -1,13 +1,16 @@
 import zlib
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.importing import read_article_file, store_article
 from articles.models import Article, Category
+from community.demo import CONTRIBUTOR_PASSWORD, CONTRIBUTORS, create_demo_experiences
+from community.models import Experience
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -30,41 +33,63 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Fill the database with the demo content and demo accounts. Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DJANGO_DEBUG off (the demo accounts have public passwords).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to create demo accounts with public passwords while DJANGO_DEBUG is "
+                "off. Use --force on a throwaway database."
+            )
+        # Only what is missing is created: a second run leaves edits, votes and
+        # changed passwords alone.
         for position, (slug, name, description) in enumerate(CATEGORIES):
-            Category.objects.update_or_create(
+            Category.objects.get_or_create(
                 slug=slug,
                 defaults={"name": name, "description": description, "position": position},
             )
+        existing = set(Article.objects.values_list("slug", flat=True))
         created_count = 0
         for path in sorted(DEMO_DIR.glob("*.md")):
-            article, created = store_article(read_article_file(path))
-            if created:
-                # Plausible, stable vote counts; later runs keep the real ones.
-                article.helpful_count = zlib.crc32(article.slug.encode()) % 140
-                article.save(update_fields=["helpful_count"])
-                created_count += 1
+            data = read_article_file(path)
+            if data.slug in existing:
+                continue
+            article, _ = store_article(data)
+            # Plausible, stable vote counts for the "most helpful" list.
+            article.helpful_count = zlib.crc32(article.slug.encode()) % 140
+            article.save(update_fields=["helpful_count"])
+            created_count += 1
         self._create_users()
+        experiences_added = create_demo_experiences()
         total = Article.objects.count()
         public = Article.objects.published().count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {total} articles ({public} public, {created_count} new), "
-                f"{Category.objects.count()} categories."
+                f"{Category.objects.count()} categories, "
+                f"{Experience.objects.count()} reader experiences ({experiences_added} new)."
             )
         )
         self.stdout.write("Demo logins (admin at http://127.0.0.1:8000/admin/):")
         for username, password, group in DEMO_USERS:
             self.stdout.write(f"  {username:<10} password {password:<22} ({group})")
+        self.stdout.write(
+            f"  Readers {', '.join(CONTRIBUTORS)}: password {CONTRIBUTOR_PASSWORD} (the site)"
+        )
 
     def _create_users(self):
         User = get_user_model()
         for username, password, group_name in DEMO_USERS:
-            user, _ = User.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@example.com"}
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.com", "is_staff": True}
             )
-            user.is_staff = True
-            user.set_password(password)
-            user.save()
-            user.groups.add(Group.objects.get(name=group_name))
+            if created:
+                user.set_password(password)
+                user.save()
+                user.groups.add(Group.objects.get(name=group_name))

@@ -1,13 +1,12 @@
-"""Create the Editors and Moderators groups.
+"""Create the Editors group with exactly the article, category and tag permissions.
 
-Editors get exactly the article and category permissions. Moderators start
-empty here; the community app gives them the moderation permissions.
+(The Moderators group is the community app's: see its migrations.)
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_MODELS = ["article", "category"]
+EDITOR_MODELS = ["article", "category", "tag"]
 
 
 def create_groups(apps, schema_editor):
@@ -25,11 +24,10 @@ def create_groups(apps, schema_editor):
             content_type__app_label="articles", content_type__model__in=EDITOR_MODELS
         )
     )
-    Group.objects.get_or_create(name="Moderators")
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Moderators"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,196 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from community import moderation
+from community.models import Experience, Report
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason shown to the author"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Say what breaks the rules and what to change so the post can be approved."),
+    )
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ["reporter", "reason", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+    verbose_name_plural = _("reports from readers")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Experience)
+class ExperienceAdmin(admin.ModelAdmin):
+    """The moderation queue: pending posts first, oldest first."""
+
+    list_display = ["title", "author", "age", "report_count", "status", "masked_items"]
+    list_display_links = ["title"]
+    list_filter = ["status", "created_at", "moderated_at"]
+    list_select_related = ["author"]
+    search_fields = ["title", "body", "author__username"]
+    actions = ["approve_selected", "reject_selected", "hide_selected"]
+    inlines = [ReportInline]
+    readonly_fields = [
+        "author",
+        "status",
+        "created_at",
+        "masked_items",
+        "moderated_by",
+        "moderated_at",
+        "rejection_reason",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "body", "tags", "article"]}),
+        (
+            _("Moderation"),
+            {
+                "fields": [
+                    "author",
+                    "created_at",
+                    "masked_items",
+                    "status",
+                    "moderated_by",
+                    "moderated_at",
+                    "rejection_reason",
+                ]
+            },
+        ),
+    ]
+    raw_id_fields = ["article"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                report_total=Count("reports", distinct=True),
+                queue_order=Case(
+                    When(status=Experience.Status.PENDING, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+            )
+            .order_by("queue_order", "created_at", "id")
+        )
+
+    def has_add_permission(self, request):
+        # Posts come from readers through the site, never from the admin.
+        return False
+
+    @admin.display(description=_("waiting"), ordering="created_at")
+    def age(self, obj):
+        return timesince(obj.created_at, timezone.now(), depth=1)
+
+    @admin.display(description=_("reports"), ordering="report_total")
+    def report_count(self, obj):
+        return obj.report_total
+
+    @admin.action(description=_("Approve the selected posts"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        # A loop through the workflow, not update(): each decision is recorded,
+        # logged and e-mailed to its author.
+        posts = list(queryset.exclude(status=Experience.Status.APPROVED).select_related("author"))
+        for experience in posts:
+            moderation.approve(experience, moderator=request.user)
+            self.log_change(request, experience, _("Approved."))
+        self.message_user(
+            request,
+            ngettext("%d post approved.", "%d posts approved.", len(posts)) % len(posts),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reject the selected posts…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        form = RejectionForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            posts = list(queryset.select_related("author"))
+            for experience in posts:
+                moderation.reject(
+                    experience, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
+                self.log_change(
+                    request, experience, _("Rejected: %s") % form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                ngettext("%d post rejected.", "%d posts rejected.", len(posts)) % len(posts),
+                messages.SUCCESS,
+            )
+            return None
+        # First visit, or no reason given: ask for the reason on an intermediate page.
+        return TemplateResponse(
+            request,
+            "admin/community/experience/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject posts"),
+                "opts": self.model._meta,
+                "form": form,
+                "posts": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(
+        description=_("Hide the selected posts (back to pending)"), permissions=["change"]
+    )
+    def hide_selected(self, request, queryset):
+        posts = list(queryset.filter(status=Experience.Status.APPROVED))
+        for experience in posts:
+            moderation.hide(experience, moderator=request.user)
+            self.log_change(request, experience, _("Hidden from the site."))
+        self.message_user(
+            request,
+            ngettext("%d post hidden.", "%d posts hidden.", len(posts)) % len(posts),
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        hide = self.admin_site.admin_view(self.hide_view)
+        return [
+            path("<path:object_id>/hide/", hide, name="community_experience_hide"),
+            *super().get_urls(),
+        ]
+
+    def hide_view(self, request, object_id):
+        """Confirm, then take one approved post off the site (from its change page)."""
+        experience = get_object_or_404(Experience, pk=object_id)
+        if not self.has_change_permission(request, experience):
+            raise PermissionDenied
+        change_url = reverse("admin:community_experience_change", args=[experience.pk])
+        if request.method == "POST" and experience.is_public():
+            moderation.hide(experience, moderator=request.user)
+            self.log_change(request, experience, _("Hidden from the site."))
+            self.message_user(request, _("The post is hidden and back in the queue."))
+            return redirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/community/experience/hide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Hide this post?"),
+                "opts": self.model._meta,
+                "object": experience,
+                "change_url": change_url,
+            },
+        )

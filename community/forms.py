@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.models import Article
+from community.models import MAX_TAGS, Experience, Report
+
+MAX_TAG_LENGTH = 20
+
+
+class ExperienceForm(forms.ModelForm):
+    # The related article comes from the article page's "share" link, by slug,
+    # so the form never lists every article.
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.none(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Experience
+        fields = ["title", "body", "tags", "article"]
+        labels = {"title": _("Title"), "body": _("What happened"), "tags": _("Tags")}
+        help_texts = {
+            "title": _("5 to 80 characters."),
+            "body": _(
+                "20 to 5,000 characters. Phone, ID and bank card numbers and e-mail addresses "
+                "are masked automatically; please leave out names and addresses too."
+            ),
+            "tags": _("Up to 5, separated by commas, e.g. 网贷, 爆通讯录."),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.published()
+        self.fields["tags"].required = False
+
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                ngettext("Use at most %(max)d tag.", "Use at most %(max)d tags.", MAX_TAGS)
+                % {"max": MAX_TAGS}
+            )
+        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise forms.ValidationError(
+                _("Each tag can have at most %(max)d characters.") % {"max": MAX_TAG_LENGTH}
+            )
+        return tags
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this post?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We only use it to tell you the moderators' decision on your posts."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]

@@ -1,0 +1,164 @@
+"""Mask personal data (mobile numbers, resident IDs, bank cards, e-mails) in user posts."""
+
+import re
+from dataclasses import dataclass
+
+# Users type numbers with an IME, so full-width digits are as common as ASCII ones.
+_D = "[0-9０-９]"
+# No digit of either width may touch a number, or we would cut a piece out of a longer run.
+# Four stars in a row are an earlier mask, not Markdown emphasis (at most "***"): a number
+# glued to them is the kept end of a masked one, and re-reading it would break idempotence.
+_START = rf"(?<!{_D})(?<!\*{{4}})"
+_END = rf"(?!{_D})"
+# A grouped card does not continue a run of groups ("1234 5678 …"), also once that run has been
+# masked ("**** 5678 …"); a list bullet ("* 6222 …") is still a start.
+_GROUP_START = r"(?<![0-9０-９][ \-])(?<!\*\*[ \-])"
+_SEPARATORS = " -"
+_TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+
+_EMAIL_LOCAL_CHARACTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-"
+)
+_EMAIL_RE = re.compile(
+    # The look-behind makes the local part start at the beginning of a run, which keeps the
+    # search linear on long runs of letters without an "@"; excluding "@" too stops the tail of
+    # "a@b.cn@c.cn" from becoming a new address once the first one has been masked.
+    r"(?<![A-Za-z0-9._%+\-@])(?P<local>[A-Za-z0-9._%+\-]+)"
+    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})"
+)
+
+_ID_RE = re.compile(
+    # 6-8-4 grouping uses the same separator twice (or none). An X check character ends the ID
+    # by itself, so it needs no look-ahead; this also keeps masking idempotent when a bank card
+    # follows it directly and loses its leading digits.
+    rf"{_START}{_D}{{6}}(?P<sep>[ \-]?){_D}{{8}}(?P=sep){_D}{{3}}(?:{_D}{_END}|[XxＸｘ])"
+)
+
+_CARD_RE = re.compile(
+    rf"{_START}(?:"
+    rf"{_D}{{16,19}}"
+    # 17-19 digits in fours with a short last group. If another group follows, the short group
+    # belongs to the next number, so fall back to 16 digits. A "*" counts as a following digit
+    # because masking that next number turns its digits into "*"; "***" after the short group
+    # is the masked middle of a phone or ID whose first 3 digits it would otherwise swallow.
+    rf"|{_GROUP_START}{_D}{{4}}(?:[ \-]{_D}{{4}}){{3}}[ \-]{_D}{{1,3}}(?![ \-][0-9０-９*]|\*{{3}})"
+    rf"|{_GROUP_START}{_D}{{4}}(?:[ \-]{_D}{{4}}){{3}}"
+    rf"){_END}"
+)
+
+_COUNTRY_CODE = "(?:[(（][+＋]?[8８][6６][)）]|[+＋]?[8８][6６]|[0０]{2}[8８][6６])"
+_PHONE_RE = re.compile(
+    rf"{_START}(?P<prefix>{_COUNTRY_CODE}[ \-]?)?"
+    rf"(?P<number>[1１][3-9３-９](?:{_D}{{9}}|{_D}[ \-]{_D}{{4}}[ \-]{_D}{{4}})){_END}"
+)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARACTERS = "10X98765432"
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    text: str
+    count: int  # how many personal items were masked
+
+
+def _mask_characters(value: str, keep_start: int, keep_end: int) -> str:
+    """Replace all but the first and last few non-separator characters with '*'."""
+    positions = [i for i, char in enumerate(value) if char not in _SEPARATORS]
+    hidden = set(positions[keep_start : len(positions) - keep_end])
+    return "".join("*" if i in hidden else char for i, char in enumerate(value))
+
+
+def _luhn_valid(digits: str) -> bool:
+    """Return whether an ASCII digit string passes the Luhn check."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _id_check_character(first17: str) -> str:
+    """Return the ISO 7064 MOD 11-2 check character for the first 17 ID digits."""
+    total = sum(int(char) * weight for char, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK_CHARACTERS[total % 11]
+
+
+def _mask_email(match: re.Match[str]) -> str | None:
+    """Keep the first character of the local part and the whole domain."""
+    # A local part right after "*" is an address ("**a@x.cn**" in bold) unless the stars follow
+    # a local-part character: then they are the masked middle of a number, as in
+    # "138****5678a@x.cn", which was not an address before that number was masked.
+    text, start = match.string, match.start()
+    stars_start = start
+    while stars_start > 0 and text[stars_start - 1] == "*":
+        stars_start -= 1
+    if 0 < stars_start < start and text[stars_start - 1] in _EMAIL_LOCAL_CHARACTERS:
+        return None
+    return f"{match['local'][0]}***@{match['domain']}"
+
+
+def _mask_id(match: re.Match[str]) -> str | None:
+    """Mask a resident ID with a plausible region and birth date, keeping 3 + 2 characters."""
+    value = match[0]
+    core = "".join(char for char in value if char not in _SEPARATORS).translate(_TO_ASCII)
+    year, month, day = int(core[6:10]), int(core[10:12]), int(core[12:14])
+    if core[0] == "0" or not 1900 <= year <= 2099 or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    checksum_ok = _id_check_character(core[:17]) == core[17].upper()
+    # Privacy first: a mistyped ID still identifies a person, so a structurally valid ID is
+    # masked even with a wrong check character. The one exception is a plain run of 18 digits
+    # that passes Luhn: that is likelier a bank card, so the card pass masks it instead.
+    if not checksum_ok and not match["sep"] and core.isdigit() and _luhn_valid(core):
+        return None
+    return _mask_characters(value, 3, 2)
+
+
+def _mask_card(match: re.Match[str]) -> str | None:
+    """Mask a Luhn-valid card number except its last 4 digits, keeping separators."""
+    value = match[0]
+    digits = "".join(char for char in value if char not in _SEPARATORS).translate(_TO_ASCII)
+    return _mask_characters(value, 0, 4) if _luhn_valid(digits) else None
+
+
+def _mask_phone(match: re.Match[str]) -> str | None:
+    """Keep the country prefix and the first 3 and last 4 digits of a mobile number."""
+    return (match["prefix"] or "") + _mask_characters(match["number"], 3, 4)
+
+
+# Order matters. E-mails go first because their local parts often are phone or QQ numbers,
+# which should count as one e-mail rather than a phone plus a stray e-mail. IDs and bank cards
+# go before phones because their digit runs are longer; IDs go before cards because an
+# 18-digit ID may also pass Luhn, and the ID check is the stricter one.
+_PASSES = (
+    (_EMAIL_RE, _mask_email),
+    (_ID_RE, _mask_id),
+    (_CARD_RE, _mask_card),
+    (_PHONE_RE, _mask_phone),
+)
+
+
+def _substitute(pattern: re.Pattern[str], mask, text: str) -> tuple[str, int]:
+    """Apply one pass; `mask` returns None for a match that is not personal data."""
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        masked = mask(match)
+        if masked is None:
+            return match[0]
+        count += 1
+        return masked
+
+    return pattern.sub(replace, text), count
+
+
+def mask_personal_data(text: str) -> MaskResult:
+    """Return the text with personal data masked by '*' and how many items were masked."""
+    total = 0
+    for pattern, mask in _PASSES:
+        text, count = _substitute(pattern, mask, text)
+        total += count
+    return MaskResult(text=text, count=total)

@@ -1,0 +1,89 @@
+"""The moderation workflow: every decision on an experience goes through these functions."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import Experience, Report
+
+
+class AlreadyReported(Exception):
+    """The reader has reported this experience before."""
+
+
+@transaction.atomic
+def approve(experience, *, moderator):
+    """Make `experience` public, record who decided, and tell the author."""
+    _decide(experience, Experience.Status.APPROVED, moderator=moderator, reason="")
+
+
+@transaction.atomic
+def reject(experience, *, moderator, reason):
+    """Refuse `experience` with a `reason` the author will see, and tell the author."""
+    _decide(experience, Experience.Status.REJECTED, moderator=moderator, reason=reason)
+
+
+@transaction.atomic
+def hide(experience, *, moderator):
+    """Take an approved `experience` off the site and back into the queue."""
+    experience.status = Experience.Status.PENDING
+    experience.moderated_by = moderator
+    experience.moderated_at = timezone.now()
+    experience.save(update_fields=["status", "moderated_by", "moderated_at", "updated_at"])
+
+
+def _decide(experience, status, *, moderator, reason):
+    experience.status = status
+    experience.moderated_by = moderator
+    experience.moderated_at = timezone.now()
+    experience.rejection_reason = reason
+    experience.save(
+        update_fields=["status", "moderated_by", "moderated_at", "rejection_reason", "updated_at"]
+    )
+    transaction.on_commit(lambda: notify_author(experience))
+
+
+def notify_author(experience):
+    """E-mail the author the moderators' decision on their post."""
+    if not experience.author.email:
+        return
+    context = {"experience": experience, "site_name": settings.SITE_NAME}
+    subject = (
+        _("Your post was approved")
+        if experience.status == Experience.Status.APPROVED
+        else _("Your post was not approved")
+    )
+    send_mail(
+        f"[{settings.SITE_NAME}] {subject}",
+        render_to_string("community/email/decision.txt", context),
+        None,
+        [experience.author.email],
+    )
+
+
+@transaction.atomic
+def report(experience, *, reporter, reason):
+    """Record `reporter`'s report; enough reports send the post back to the queue.
+
+    Only reports made since the last moderation decision count, so a post a
+    moderator has looked at again needs fresh reports to be hidden again.
+    Returns True when this report took the post off the site.
+    """
+    # Lock the row so that simultaneous reports count each other.
+    experience = Experience.objects.select_for_update().get(pk=experience.pk)
+    try:
+        with transaction.atomic():
+            Report.objects.create(experience=experience, reporter=reporter, reason=reason)
+    except IntegrityError:
+        raise AlreadyReported from None
+    recent = experience.reports.all()
+    if experience.moderated_at:
+        recent = recent.filter(created_at__gt=experience.moderated_at)
+    if experience.is_public() and recent.count() >= settings.REPORT_THRESHOLD:
+        experience.status = Experience.Status.PENDING
+        experience.save(update_fields=["status", "updated_at"])
+        return True
+    return False

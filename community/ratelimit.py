@@ -1,0 +1,31 @@
+"""Fixed-window rate limits kept in the shared cache, so every process counts together."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+PERIOD = 60 * 60
+
+
+def allow(scope, key):
+    """Count one `scope` action by `key`; return False once the hourly limit is used up.
+
+    Callers count only accepted submissions (after the form is valid, before
+    saving), so typing mistakes never use up a reader's allowance. The counter
+    is an atomic cache increment, exact across processes when the cache is Redis.
+    """
+    window = int(time.time() // PERIOD)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    cache.add(cache_key, 0, timeout=PERIOD + 60)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(cache_key, 1, timeout=PERIOD + 60)
+        count = 1
+    return count <= settings.RATE_LIMITS[scope]
+
+
+def client_address(request):
+    """Return the address a request came from (the proxy must set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "unknown")

@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from articles.models import Article, Tag
+from community import moderation, ratelimit
+from community.forms import ExperienceForm, ReportForm, SignupForm
+from community.models import Experience
+
+TOO_MANY = 429
+
+
+class ExperienceListView(ListView):
+    """Approved experiences, newest first, optionally for one tag."""
+
+    paginate_by = 20
+    template_name = "community/experience_list.html"
+
+    def get(self, request, *args, **kwargs):
+        slug = request.GET.get("tag")
+        self.tag = get_object_or_404(Tag, slug=slug) if slug else None
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        experiences = Experience.objects.approved().for_listing()
+        if self.tag:
+            experiences = experiences.filter(tags=self.tag)
+        return experiences
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ExperienceDetailView(DetailView):
+    """An experience: public once approved; its author also sees it before that."""
+
+    template_name = "community/experience_detail.html"
+
+    def get_queryset(self):
+        return (
+            Experience.objects.visible_to(self.request.user)
+            .select_related("author", "article")
+            .prefetch_related("tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        experience = self.object
+        user = self.request.user
+        can_report = (
+            experience.is_public()
+            and user.is_authenticated
+            and user != experience.author
+            and not experience.reports.filter(reporter=user).exists()
+        )
+        return super().get_context_data(report_form=ReportForm() if can_report else None, **kwargs)
+
+
+@login_required
+def new_experience(request):
+    """Post an experience; it waits for a moderator."""
+    form = ExperienceForm(request.POST or None, initial={"article": request.GET.get("article")})
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("experience", request.user.pk):
+            return _too_many(request, "community/experience_form.html", {"form": form})
+        experience = form.save(commit=False)
+        experience.author = request.user
+        experience.save()
+        form.save_m2m()
+        return redirect("community:submitted", pk=experience.pk)
+    context = {"form": form, "related_article": _related_article(form)}
+    return render(request, "community/experience_form.html", context)
+
+
+@login_required
+def edit_experience(request, pk):
+    """Let the author correct a rejected post and send it back for review."""
+    experience = get_object_or_404(
+        Experience, pk=pk, author=request.user, status=Experience.Status.REJECTED
+    )
+    form = ExperienceForm(request.POST or None, instance=experience)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("experience", request.user.pk):
+            return _too_many(
+                request, "community/experience_form.html", {"form": form, "editing": experience}
+            )
+        experience = form.save(commit=False)
+        experience.status = Experience.Status.PENDING
+        experience.save()
+        form.save_m2m()
+        return redirect("community:submitted", pk=experience.pk)
+    return render(request, "community/experience_form.html", {"form": form, "editing": experience})
+
+
+@login_required
+def submitted(request, pk):
+    """Tell the author their post waits for review, and what was masked."""
+    experience = get_object_or_404(Experience, pk=pk, author=request.user)
+    return render(request, "community/experience_submitted.html", {"experience": experience})
+
+
+@login_required
+def my_experiences(request):
+    """The author's own posts with their status and any rejection reason."""
+    experiences = request.user.experiences.select_related("article").order_by("-created_at")
+    return render(request, "community/experience_mine.html", {"experiences": experiences})
+
+
+@require_POST
+@login_required
+def report_experience(request, pk):
+    """Record a reader's report on an approved post."""
+    experience = get_object_or_404(Experience.objects.approved(), pk=pk)
+    form = ReportForm(request.POST)
+    if experience.author == request.user:
+        messages.error(request, _("You cannot report your own post."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose one of the reasons to report this post."))
+    elif not ratelimit.allow("report", request.user.pk):
+        return render(request, "community/rate_limited.html", {"back": experience}, status=TOO_MANY)
+    else:
+        try:
+            hidden = moderation.report(
+                experience, reporter=request.user, reason=form.cleaned_data["reason"]
+            )
+        except moderation.AlreadyReported:
+            messages.info(request, _("You have already reported this post."))
+        else:
+            messages.success(request, _("Thank you. A moderator will look at this post."))
+            if hidden:
+                return redirect("community:list")
+    return redirect(experience)
+
+
+def signup(request):
+    """Create a contributor account and sign it in."""
+    if request.user.is_authenticated:
+        return redirect("community:mine")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow("signup", ratelimit.client_address(request)):
+            return _too_many(request, "registration/signup.html", {"form": form})
+        user = form.save()
+        login(request, user)
+        messages.success(request, _("Welcome! You can now share your experience."))
+        return redirect("community:new")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def _related_article(form):
+    slug = form["article"].value()
+    return Article.objects.published().filter(slug=slug).first() if slug else None
+
+
+def _too_many(request, template, context):
+    form = context["form"]
+    form.add_error(None, _("Too many submissions in the last hour. Please try again later."))
+    return render(request, template, context, status=TOO_MANY)

@@ -1,0 +1,368 @@
+"""Posts never expose phone numbers, resident IDs, bank cards or e-mail addresses."""
+
+import dataclasses
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from community.masking import MaskResult, mask_personal_data
+
+POSITIVE_CASES = [
+    # Mobile numbers, contiguous and grouped.
+    pytest.param(
+        "我的手机号是13812345678，请勿外传。",
+        "我的手机号是138****5678，请勿外传。",
+        1,
+        id="phone-contiguous-in-sentence",
+    ),
+    pytest.param("13812345678是催收员的号码", "138****5678是催收员的号码", 1, id="phone-at-start"),
+    pytest.param("催收员的电话：13912345678", "催收员的电话：139****5678", 1, id="phone-at-end"),
+    pytest.param("13512345678", "135****5678", 1, id="phone-alone"),
+    pytest.param(
+        "电话138 1234 5678打了十几次", "电话138 **** 5678打了十几次", 1, id="phone-spaced"
+    ),
+    pytest.param("号码是138-1234-5678。", "号码是138-****-5678。", 1, id="phone-dashed"),
+    pytest.param(
+        "他用+8613812345678给我打电话", "他用+86138****5678给我打电话", 1, id="phone-plus86"
+    ),
+    pytest.param(
+        "来电+86 138 1234 5678，自称律师",
+        "来电+86 138 **** 5678，自称律师",
+        1,
+        id="phone-plus86-spaced",
+    ),
+    pytest.param("来电+86-13812345678", "来电+86-138****5678", 1, id="phone-plus86-dash"),
+    pytest.param("号码8613812345678", "号码86138****5678", 1, id="phone-86-prefix"),
+    pytest.param("号码0086 13812345678", "号码0086 138****5678", 1, id="phone-0086-spaced"),
+    pytest.param("号码008613812345678", "号码0086138****5678", 1, id="phone-0086-contiguous"),
+    pytest.param("号码(+86)13812345678", "号码(+86)138****5678", 1, id="phone-paren-plus86"),
+    pytest.param(
+        "号码（+86）138-1234-5678", "号码（+86）138-****-5678", 1, id="phone-fullwidth-paren-plus86"
+    ),
+    pytest.param("号码１３８１２３４５６７８", "号码１３８****５６７８", 1, id="phone-fullwidth"),
+    pytest.param(
+        "号码１３８ １２３４ ５６７８。",
+        "号码１３８ **** ５６７８。",
+        1,
+        id="phone-fullwidth-spaced",
+    ),
+    pytest.param(
+        "＋８６１３８１２３４５６７８", "＋８６１３８****５６７８", 1, id="phone-fullwidth-plus86"
+    ),
+    pytest.param(
+        "他们用15987654321给我打电话，说要上门。",
+        "他们用159****4321给我打电话，说要上门。",
+        1,
+        id="phone-next-to-chinese",
+    ),
+    pytest.param("（17712345678）", "（177****5678）", 1, id="phone-in-fullwidth-parens"),
+    pytest.param("“19912345678”", "“199****5678”", 1, id="phone-in-chinese-quotes"),
+    pytest.param("**16612345678**", "**166****5678**", 1, id="phone-in-markdown-bold"),
+    pytest.param(
+        "13812345678和13987654321都是他们的号",
+        "138****5678和139****4321都是他们的号",
+        2,
+        id="two-phones",
+    ),
+    # Resident ID numbers.
+    pytest.param(
+        "身份证号110105199003071239被泄露了",
+        "身份证号110*************39被泄露了",
+        1,
+        id="id-digit-check",
+    ),
+    pytest.param("身份证：44010619880808123X", "身份证：440*************3X", 1, id="id-x-check"),
+    pytest.param(
+        "身份证：44010619880808123x", "身份证：440*************3x", 1, id="id-lowercase-x"
+    ),
+    pytest.param(
+        "身份证320102 19781231 5679，", "身份证320*** ******** **79，", 1, id="id-grouped-spaces"
+    ),
+    pytest.param(
+        "身份证号110105199003071234（我打错了一位）",
+        "身份证号110*************34（我打错了一位）",
+        1,
+        id="id-wrong-checksum-still-masked",
+    ),
+    pytest.param(
+        "510107200002290010是我的身份证", "510*************10是我的身份证", 1, id="id-at-start"
+    ),
+    # Bank card numbers (all Luhn-valid).
+    pytest.param("卡号6222021234567894，", "卡号************7894，", 1, id="card-16-contiguous"),
+    pytest.param("卡号6222 0212 3456 7894。", "卡号**** **** **** 7894。", 1, id="card-16-spaced"),
+    pytest.param("卡号6222-0212-3456-7894", "卡号****-****-****-7894", 1, id="card-16-dashed"),
+    pytest.param("信用卡4111111111111111逾期", "信用卡************1111逾期", 1, id="card-16-visa"),
+    pytest.param("卡号62220212345678903", "卡号*************8903", 1, id="card-17-contiguous"),
+    pytest.param("卡号6222-0212-3456-7890-3", "卡号****-****-****-*890-3", 1, id="card-17-dashed"),
+    pytest.param("卡号622202123456789012", "卡号**************9012", 1, id="card-18-contiguous"),
+    pytest.param(
+        "卡号6228480123456789015被扣款", "卡号***************9015被扣款", 1, id="card-19-contiguous"
+    ),
+    pytest.param(
+        "卡号6228 4801 2345 6789 015", "卡号**** **** **** ***9 015", 1, id="card-19-spaced"
+    ),
+    # E-mail addresses.
+    pytest.param(
+        "邮箱zhangsan@example.com，有事联系", "邮箱z***@example.com，有事联系", 1, id="email-plain"
+    ),
+    pytest.param(
+        "发到zhang.san@mail.example.com.cn了", "发到z***@mail.example.com.cn了", 1, id="email-dots"
+    ),
+    pytest.param("邮箱：li+loan@qq.com。", "邮箱：l***@qq.com。", 1, id="email-plus"),
+    pytest.param(
+        "wang_wu@mail.bank.co.uk是他的邮箱",
+        "w***@mail.bank.co.uk是他的邮箱",
+        1,
+        id="email-at-start",
+    ),
+    pytest.param("QQ邮箱123456789@qq.com", "QQ邮箱1***@qq.com", 1, id="email-digit-local-part"),
+    pytest.param("邮箱a@b.cn", "邮箱a***@b.cn", 1, id="email-one-letter-local"),
+    # Several kinds in one post.
+    pytest.param(
+        "催收员（13812345678）让我往6222021234567894还款，回执发zhangsan@example.com。",
+        "催收员（138****5678）让我往************7894还款，回执发z***@example.com。",
+        3,
+        id="phone-card-email",
+    ),
+    pytest.param(
+        "他拿着我的身份证110105199003071239打给我妈18612345678",
+        "他拿着我的身份证110*************39打给我妈186****5678",
+        2,
+        id="id-and-phone",
+    ),
+]
+
+NEGATIVE_CASES = [
+    pytest.param("上个月借了3000元，逾期7天。", id="amount-yuan"),
+    pytest.param("欠款¥12,500.00，利息1.5万。", id="amount-with-decimals-and-wan"),
+    pytest.param("2024-05-12 13:45收到催收短信", id="iso-date-and-time"),
+    pytest.param("2024年5月12日下午", id="chinese-date"),
+    pytest.param("合同日期20240512", id="compact-date"),
+    pytest.param("1990年出生，2015年第一次借网贷", id="years"),
+    pytest.param("验证码 123456，五分钟内有效", id="verification-code"),
+    pytest.param("年化利率24%，超过了36%", id="percentages"),
+    pytest.param("打12378投诉，或者打12363", id="regulator-hotlines"),
+    pytest.param("报警打110，银行客服95588", id="short-service-numbers"),
+    pytest.param("客服热线400-820-8820", id="400-hotline"),
+    pytest.param("移动客服10086", id="carrier-hotline"),
+    pytest.param("公司座机010-12345678", id="beijing-landline"),
+    pytest.param("公司座机021-6123 4567", id="shanghai-landline-spaced"),
+    pytest.param("编号12345678901", id="eleven-digits-not-mobile-prefix"),
+    pytest.param("订单号213812345678", id="phone-inside-longer-run"),
+    pytest.param("流水号１３８１２３４５６７８９", id="fullwidth-phone-inside-longer-run"),
+    pytest.param("订单号6222021234567891", id="luhn-invalid-16-digits"),
+    pytest.param("订单号62220212345678901", id="luhn-invalid-17-digits"),
+    pytest.param("订单号123456789012345678", id="luhn-invalid-18-digits-not-an-id"),
+    pytest.param("订单号1234567890123456789", id="luhn-invalid-19-digits"),
+    pytest.param("卡号6222 0212 3456 7891", id="luhn-invalid-grouped"),
+    pytest.param("卡号62220212345678940", id="luhn-valid-card-inside-longer-run"),
+    pytest.param("号码138****5678", id="already-masked-phone"),
+    pytest.param("身份证110*************34", id="already-masked-id"),
+    pytest.param("卡号**** **** **** 7894", id="already-masked-card"),
+    pytest.param("邮箱z***@example.com", id="already-masked-email"),
+    pytest.param("微博@催收曝光台 说", id="at-mention-not-email"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "count"), POSITIVE_CASES)
+def test_personal_data_is_masked(text, expected, count):
+    assert mask_personal_data(text) == MaskResult(text=expected, count=count)
+
+
+@pytest.mark.parametrize(("text", "expected", "count"), POSITIVE_CASES)
+def test_masking_a_masked_text_changes_nothing(text, expected, count):
+    assert mask_personal_data(expected) == MaskResult(text=expected, count=0)
+
+
+@pytest.mark.parametrize("text", NEGATIVE_CASES)
+def test_text_without_personal_data_is_left_alone(text):
+    assert mask_personal_data(text) == MaskResult(text=text, count=0)
+
+
+def test_mask_result_is_immutable():
+    result = mask_personal_data("13812345678")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.text = "13812345678"
+
+
+def test_empty_text_is_unchanged():
+    assert mask_personal_data("") == MaskResult(text="", count=0)
+
+
+# --- property tests -----------------------------------------------------------------------
+
+CHINESE_WORDS = [
+    "催收",
+    "逾期",
+    "网贷",
+    "电话",
+    "还款",
+    "利息",
+    "短信",
+    "威胁",
+    "家人",
+    "公司",
+    "上门",
+    "协商",
+    "投诉",
+    "我",
+    "他说",
+    "今天",
+    "银行",
+    "征信",
+]
+CHINESE_PUNCTUATION = list("，。！？；：、（）《》“”…—")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+joiners = st.sampled_from(CHINESE_WORDS + CHINESE_PUNCTUATION)
+
+
+def digit_strings(length):
+    return st.text(alphabet="0123456789", min_size=length, max_size=length)
+
+
+def luhn_check_digit(payload):
+    total = 0
+    for position, char in enumerate(reversed(payload)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return str(-total % 10)
+
+
+def id_check_character(first17):
+    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+@st.composite
+def phones(draw):
+    number = "1" + draw(st.sampled_from("3456789")) + draw(digit_strings(9))
+    separator = draw(st.sampled_from(["", " ", "-"]))
+    if separator:
+        number = separator.join([number[:3], number[3:7], number[7:]])
+    prefix = draw(
+        st.sampled_from(
+            ["", "+86", "+86 ", "+86-", "86", "86 ", "0086", "0086 ", "(+86)", "（+86）", "(+86) "]
+        )
+    )
+    value = prefix + number
+    return value.translate(FULL_WIDTH) if draw(st.booleans()) else value
+
+
+@st.composite
+def ids(draw, checksum_valid=True):
+    region = draw(st.sampled_from("123456789")) + draw(digit_strings(5))
+    birth = draw(st.dates(datetime.date(1900, 1, 1), datetime.date(2099, 12, 31)))
+    first17 = region + birth.strftime("%Y%m%d") + draw(digit_strings(3))
+    check = id_check_character(first17)
+    if not checksum_valid:
+        check = draw(st.sampled_from("0123456789X").filter(lambda c: c != check))
+    if check == "X" and draw(st.booleans()):
+        check = "x"
+    value = first17 + check
+    if draw(st.booleans()):
+        value = f"{value[:6]} {value[6:14]} {value[14:]}"
+    return value
+
+
+@st.composite
+def cards(draw):
+    payload = draw(st.sampled_from("3456")) + draw(digit_strings(draw(st.integers(14, 17))))
+    number = payload + luhn_check_digit(payload)
+    separator = draw(st.sampled_from(["", " ", "-"]))
+    if separator:
+        number = separator.join(number[i : i + 4] for i in range(0, len(number), 4))
+    return number
+
+
+labels = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
+
+
+@st.composite
+def emails(draw):
+    local = draw(st.sampled_from("abcxyz0123")) + draw(
+        st.text(alphabet="abcxyz0123._+-", max_size=10)
+    )
+    domain = ".".join(draw(st.lists(labels, min_size=1, max_size=3)))
+    tld = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=4))
+    return f"{local}@{domain}.{tld}"
+
+
+personal_values = st.one_of(phones(), ids(), ids(checksum_valid=False), cards(), emails())
+
+
+@st.composite
+def texts_with_personal_data(draw):
+    # Tokens are glued without separators, including ASCII glue, to provoke odd adjacencies.
+    tokens = draw(
+        st.lists(
+            st.one_of(
+                personal_values,
+                joiners,
+                st.sampled_from([" ", "-", "*", "**", "****", "X", "@", "a", ".", "+86", "（"]),
+                st.text(alphabet="0123456789０１", max_size=6),
+            ),
+            max_size=12,
+        )
+    )
+    return "".join(tokens)
+
+
+@st.composite
+def texts_without_personal_data(draw):
+    tokens = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(CHINESE_WORDS + CHINESE_PUNCTUATION),
+                st.text(alphabet="0123456789", min_size=1, max_size=6),
+                st.text(alphabet="０１２３４５６７８９", min_size=1, max_size=6),
+            ),
+            max_size=12,
+        )
+    )
+    # Chinese glue between tokens: spaces or dashes could assemble a grouped phone number.
+    glue = draw(st.lists(joiners, min_size=len(tokens), max_size=len(tokens)))
+    return "".join(token + joint for token, joint in zip(tokens, glue, strict=True))
+
+
+@st.composite
+def chinese_texts_embedding(draw):
+    values = draw(st.lists(personal_values, min_size=1, max_size=4))
+    parts = [draw(joiners)]
+    for value in values:
+        parts += [value, draw(joiners)]
+    return "".join(parts), values
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_masking_arbitrary_text_twice_equals_masking_once(text):
+    once = mask_personal_data(text)
+    assert mask_personal_data(once.text) == MaskResult(text=once.text, count=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_with_personal_data())
+def test_masking_text_with_personal_data_twice_equals_masking_once(text):
+    once = mask_personal_data(text)
+    assert mask_personal_data(once.text) == MaskResult(text=once.text, count=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts_without_personal_data())
+def test_text_of_words_punctuation_and_short_numbers_is_unchanged(text):
+    assert mask_personal_data(text) == MaskResult(text=text, count=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(chinese_texts_embedding())
+def test_every_embedded_personal_value_is_masked_and_counted(case):
+    text, values = case
+    result = mask_personal_data(text)
+    assert result.count == len(values)
+    for value in values:
+        assert value not in result.text
