@@ -79,19 +79,16 @@ class ExperienceAdmin(admin.ModelAdmin):
     raw_id_fields = ["article"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                report_total=Count("reports", distinct=True),
-                queue_order=Case(
-                    When(status=Experience.Status.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                ),
-            )
-            .order_by("queue_order", "created_at", "id")
+        return super().get_queryset(request).annotate(report_total=Count("reports", distinct=True))
+
+    def get_ordering(self, request):
+        # The queue: pending posts first, the longest-waiting at the top.
+        pending_first = Case(
+            When(status=Experience.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
+        return [pending_first.asc(), "created_at", "id"]
 
     def has_add_permission(self, request):
         # Posts come from readers through the site, never from the admin.

@@ -16,8 +16,9 @@ _GROUP_START = r"(?<![0-9０-９][ \-])(?<!\*\*[ \-])"
 _SEPARATORS = " -"
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
-_EMAIL_LOCAL_CHARACTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-"
+# Characters that may not come right before a local part (see the look-behind below).
+_EMAIL_LOCAL_BLOCKERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@"
 )
 _EMAIL_RE = re.compile(
     # The look-behind makes the local part start at the beginning of a run, which keeps the
@@ -89,13 +90,13 @@ def _id_check_character(first17: str) -> str:
 def _mask_email(match: re.Match[str]) -> str | None:
     """Keep the first character of the local part and the whole domain."""
     # A local part right after "*" is an address ("**a@x.cn**" in bold) unless the stars follow
-    # a local-part character: then they are the masked middle of a number, as in
+    # a character that blocks a local part: then they are the masked middle of a number, as in
     # "138****5678a@x.cn", which was not an address before that number was masked.
     text, start = match.string, match.start()
     stars_start = start
     while stars_start > 0 and text[stars_start - 1] == "*":
         stars_start -= 1
-    if 0 < stars_start < start and text[stars_start - 1] in _EMAIL_LOCAL_CHARACTERS:
+    if 0 < stars_start < start and text[stars_start - 1] in _EMAIL_LOCAL_BLOCKERS:
         return None
     return f"{match['local'][0]}***@{match['domain']}"
 

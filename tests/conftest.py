@@ -57,3 +57,47 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        "moderator", email="mod@example.com", password="pw-moderator", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username=None, **fields):
+        username = username or f"reader{next(_sequence)}"
+        fields.setdefault("email", f"{username}@example.com")
+        return django_user_model.objects.create_user(username, password="pw-reader", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_experience(db, make_user):
+    """Create an experience; by default pending, by a new reader."""
+
+    def make(title="被催收的一段经历", *, tags=(), **fields):
+        from community.models import Experience
+
+        fields.setdefault("author", make_user())
+        fields.setdefault("body", "这是一段足够长的经历正文，讲述我和催收打交道的过程。")
+        experience = Experience.objects.create(title=title, **fields)
+        if tags:
+            experience.tags.set(list(tags))
+        return experience
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache, so rate-limit counters never carry over."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,61 @@
+"""Community pages and the moderation queue run a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import Experience, Report
+
+TAGS = ["逾期", "网贷", "爆通讯录", "协商还款", "信用卡"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def add_posts(make_experience, make_user, number, *, tags, reports):
+    posts = []
+    for _ in range(number):
+        post = make_experience(status=Experience.Status.APPROVED, tags=tags)
+        for _ in range(reports):
+            Report.objects.create(experience=post, reporter=make_user(), reason="abuse")
+        posts.append(post)
+    return posts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/experiences/", "/experiences/?tag=网贷", "/", "/tags/网贷/"])
+def test_public_lists_cost_the_same_for_2_or_25_posts(client, make_experience, make_user, url):
+    add_posts(make_experience, make_user, 2, tags=TAGS[1:2], reports=0)
+    few = count_queries(client, url)
+    add_posts(make_experience, make_user, 23, tags=TAGS, reports=2)
+    many = count_queries(client, url)
+    assert few == many <= 10
+
+
+@pytest.mark.django_db
+def test_experience_page_costs_the_same_with_1_tag_or_5(client, make_experience, make_user):
+    one, five = (
+        add_posts(make_experience, make_user, 1, tags=TAGS[:1], reports=1)[0],
+        add_posts(make_experience, make_user, 1, tags=TAGS, reports=2)[0],
+    )
+    client.force_login(make_user())
+    assert count_queries(client, one.get_absolute_url()) == count_queries(
+        client, five.get_absolute_url()
+    )
+    assert count_queries(client, five.get_absolute_url()) <= 10
+
+
+@pytest.mark.django_db
+def test_moderation_queue_costs_the_same_for_2_or_40_posts(
+    client, moderator, make_experience, make_user
+):
+    client.force_login(moderator)
+    add_posts(make_experience, make_user, 2, tags=TAGS[:1], reports=0)
+    few = count_queries(client, "/admin/community/experience/")
+    add_posts(make_experience, make_user, 38, tags=TAGS, reports=3)
+    many = count_queries(client, "/admin/community/experience/")
+    assert few == many
