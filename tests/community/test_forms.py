@@ -101,17 +101,24 @@ def test_bad_experience_input_gives_a_form_error_and_stores_nothing(author_clien
 
 
 @pytest.mark.django_db
+def sign_up_data(**changes):
+    data = {"username": "okname", "email": "a@example.com"}
+    data.update(password1="Pw-12345678", password2="Pw-12345678")
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "data",
     [
-        {"username": "", "email": "a@example.com", "password1": "", "password2": ""},
-        {"username": "x\x00y", "email": "a@example.com", "password1": "Pw-12345678", "password2": "Pw-12345678"},
-        {"username": "u" * 200, "email": "a@example.com", "password1": "Pw-12345678", "password2": "Pw-12345678"},
-        {"username": "okname", "email": "not-an-email", "password1": "Pw-12345678", "password2": "Pw-12345678"},
-        {"username": "okname", "email": "a@example.com", "password1": "Pw-12345678", "password2": "other"},
-        {"username": "okname", "email": "", "password1": "Pw-12345678", "password2": "Pw-12345678"},
+        sign_up_data(username="", password1="", password2=""),
+        sign_up_data(username="x\x00y"),
+        sign_up_data(username="u" * 200),
+        sign_up_data(email="not-an-email"),
+        sign_up_data(password2="other"),
+        sign_up_data(email=""),
     ],
-)  # fmt: skip
+)
 def test_bad_sign_up_input_gives_a_form_error_and_creates_no_user(client, data):
     response = client.post("/accounts/signup/", data)
     assert response.status_code == 200

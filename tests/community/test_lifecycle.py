@@ -221,7 +221,7 @@ def test_queue_lists_pending_first_oldest_first_with_report_counts(
 
     approved = make_experience("已通过", status=Experience.Status.APPROVED)
     old_pending = make_experience("早的待审核")
-    new_pending = make_experience("晚的待审核")
+    make_experience("晚的待审核")
     Experience.objects.filter(pk=old_pending.pk).update(
         created_at=old_pending.created_at.replace(year=2025)
     )
