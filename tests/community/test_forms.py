@@ -100,7 +100,6 @@ def test_bad_experience_input_gives_a_form_error_and_stores_nothing(author_clien
     assert not Experience.objects.exists()
 
 
-@pytest.mark.django_db
 def sign_up_data(**changes):
     data = {"username": "okname", "email": "a@example.com"}
     data.update(password1="Pw-12345678", password2="Pw-12345678")
