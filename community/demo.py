@@ -1,5 +1,7 @@
 """Demo readers and their experiences, for `manage.py seed_demo`."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -99,7 +101,7 @@ def create_demo_experiences():
     slugs = [slug for _, _, slug, *_ in EXPERIENCES if slug]
     articles = Article.objects.in_bulk(slugs, field_name="slug")
     added = 0
-    for author, status, slug, tags, title, body in EXPERIENCES:
+    for age, (author, status, slug, tags, title, body) in enumerate(EXPERIENCES):
         if Experience.objects.filter(author=authors[author], title=title).exists():
             continue
         approved = status == Experience.Status.APPROVED
@@ -113,5 +115,8 @@ def create_demo_experiences():
             moderated_at=timezone.now() if approved else None,
         )
         experience.tags.set(tags)
+        # Spread the demo posts over the past weeks, the oldest first in the list.
+        created_at = timezone.now() - datetime.timedelta(days=3 * (len(EXPERIENCES) - age))
+        Experience.objects.filter(pk=experience.pk).update(created_at=created_at)
         added += 1
     return added
