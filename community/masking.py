@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-# Users type numbers with an IME, so full-width digits are as common as ASCII ones.
+# Chinese input methods often produce full-width digits, so both widths count as digits.
 _D = "[0-9０-９]"
 # No digit of either width may touch a number, or we would cut a piece out of a longer run.
 # Four stars in a row are an earlier mask, not Markdown emphasis (at most "***"): a number

@@ -89,6 +89,18 @@ POSITIVE_CASES = [
     pytest.param(
         "510107200002290010是我的身份证", "510*************10是我的身份证", 1, id="id-at-start"
     ),
+    pytest.param(
+        "身份证３２０１０２１９７８１２３１５６７９",
+        "身份证３２０*************７９",
+        1,
+        id="id-fullwidth",
+    ),
+    pytest.param(
+        "110105199003071231是身份证还是卡号？",
+        "**************1231是身份证还是卡号？",
+        1,
+        id="id-wrong-checksum-but-luhn-valid-masked-as-card",
+    ),
     # Bank card numbers (all Luhn-valid).
     pytest.param("卡号6222021234567894，", "卡号************7894，", 1, id="card-16-contiguous"),
     pytest.param("卡号6222 0212 3456 7894。", "卡号**** **** **** 7894。", 1, id="card-16-spaced"),
@@ -125,6 +137,18 @@ POSITIVE_CASES = [
         "催收员（138****5678）让我往************7894还款，回执发z***@example.com。",
         3,
         id="phone-card-email",
+    ),
+    pytest.param(
+        "身份证和卡号连在一起：11010519491231002X6222021234567894",
+        "身份证和卡号连在一起：110*************2X************7894",
+        2,
+        id="id-glued-to-card",
+    ),
+    pytest.param(
+        "**6222 0212 3456 7894** 和 **zhangsan@example.com**",
+        "****** **** **** 7894** 和 **z***@example.com**",
+        2,
+        id="card-and-email-in-markdown-bold",
     ),
     pytest.param(
         "他拿着我的身份证110105199003071239打给我妈18612345678",
