@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from articles import search
 from articles.models import Category, Tag
 
 ORDERINGS = {
@@ -41,12 +41,8 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return queryset
+        # The same full-text search as /search/, narrowed to articles.
+        return queryset.filter(pk__in=search.article_ids(value))
 
     def filter_ordering(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])

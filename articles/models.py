@@ -256,3 +256,30 @@ class Article(models.Model):
 
     is_public.boolean = True
     is_public.short_description = _("public")
+
+
+class SearchEntry(models.Model):
+    """The segmented words of one article or experience, for the full-text engine.
+
+    The engine's own structures (an FTS5 table on SQLite, a tsvector column with
+    a GIN index on PostgreSQL) are added by migration 0003 and follow this table.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        EXPERIENCE = "experience", _("Experience")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    title = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_object")
+        ]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

@@ -20,6 +20,7 @@ register_converter(UnicodeSlugConverter, "uslug")
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_view, name="search"),
     path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),

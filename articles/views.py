@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -6,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from articles import search
 from articles.filters import ORDERINGS, ArticleFilter
 from articles.models import Article, Category, Tag
 from community.models import Experience
@@ -110,3 +113,24 @@ def helpful(request, slug):
         request.session[HELPFUL_SESSION_KEY] = [*voted, article.pk]
         messages.success(request, _("Thank you. Your vote helps other readers."))
     return redirect(article)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
+
+
+def search_view(request):
+    """Search public articles and approved experiences; explain empty or odd queries."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "terms": [], "page_obj": None}
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        terms, hits = search.search(query)
+        paginator = Paginator(hits, 20)
+        context.update(
+            query=query,
+            terms=terms,
+            page_obj=paginator.get_page(request.GET.get("page")),
+            total=len(hits),
+        )
+    return render(request, "articles/search.html", context)

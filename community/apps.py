@@ -6,3 +6,6 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "community"
     verbose_name = _("Community")
+
+    def ready(self):
+        from community import signals  # noqa: F401 (connects the receivers)
