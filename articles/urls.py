@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from articles import views
+from articles.feeds import CategoryFeed, LatestArticlesFeed
 
 
 class UnicodeSlugConverter:
@@ -21,9 +22,11 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
     path("articles/", views.ArticleListView.as_view(), name="list"),
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
     path("categories/<uslug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
+    path("categories/<uslug:slug>/feed/", CategoryFeed(), name="category-feed"),
     path("tags/<uslug:slug>/", views.TagArticleListView.as_view(), name="tag"),
 ]

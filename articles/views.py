@@ -93,7 +93,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
         return super().get_context_data(
-            tags=article.tags.order_by("name"),
+            tags=list(article.tags.order_by("name")),
             experiences=article.experiences.approved().select_related("author")[:5],
             already_helpful=article.pk in voted,
             **kwargs,
