@@ -283,3 +283,24 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class RelatedArticle(models.Model):
+    """One precomputed "people also read" entry: `related` at `rank` for `article`.
+
+    Lists are stored longer than shown, and read through `published()`, so an
+    article that stops being public drops out of every list at once.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_from")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="one_article_per_rank")
+        ]
+        ordering = ["article", "rank"]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.related_id} (#{self.rank})"

@@ -1,19 +1,34 @@
-"""Keep derived data in step with articles: the search index."""
+"""Keep derived data in step with articles: the search index and related lists."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles import search
+from articles import related, search
 from articles.models import Article, SearchEntry
 
 # Saves that touch none of these leave the indexed text as it was.
 INDEXED_FIELDS = {"title", "summary", "body"}
+# ... and none of these leave the article's own related list as it was.
+RANKING_FIELDS = {"status", "published_at", "category"}
 
 
 @receiver(post_save, sender=Article, dispatch_uid="index_article")
 def index_article(sender, instance, update_fields=None, **kwargs):
     if update_fields is None or INDEXED_FIELDS & set(update_fields):
         search.index_article(instance)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="refresh_own_related_list")
+def refresh_own_related_list(sender, instance, update_fields=None, **kwargs):
+    # Its neighbours' lists pick it up at the next `refresh_related` run.
+    if update_fields is None or RANKING_FIELDS & set(update_fields):
+        related.refresh_for(instance)
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="refresh_on_retag")
+def refresh_on_retag(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+        related.refresh_for(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="unindex_article")

@@ -6,7 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Category
+from articles.models import Category
+from articles.related import related_for_page
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def category_nav(context):
 @register.inclusion_tag("includes/related_articles.html")
 def related_articles(article):
     """Render 大家还在看: the public articles to read after `article`."""
-    return {"articles": Article.objects.related_to(article)}
+    return {"articles": related_for_page(article)}
 
 
 @register.simple_tag(takes_context=True)

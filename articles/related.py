@@ -1,0 +1,117 @@
+"""Precomputed "people also read" lists.
+
+Ranking an article's neighbours (`ArticleQuerySet.related_to`) means scoring
+every article that shares a tag with it; at 100k articles that is far too slow
+for a page view. So the lists are computed ahead and stored in RelatedArticle:
+an article's own list when it is saved or retagged, every list by
+`manage.py refresh_related` (run it every few minutes). The page reads one
+indexed list and filters it through `published()`.
+
+`refresh_all()` computes every list at once with matrix arithmetic (numpy)
+instead of one query per article; tests hold it to the same order as the
+`related_to()` query.
+"""
+
+import math
+
+import numpy as np
+from django.db import transaction
+
+from articles.models import WEIGHT_SCALE, Article, RelatedArticle, TaggedArticle
+
+SHOWN = 10
+# Stored lists are longer than shown, so a few neighbours can stop being public
+# before the next refresh without the list coming up short.
+STORED = 20
+BATCH = 256
+
+
+def related_for_page(article, limit=SHOWN):
+    """Return the list to show under `article`: stored, public only, best first."""
+    stored = list(
+        Article.objects.published()
+        .filter(related_from__article=article)
+        .select_related("category")
+        .defer("body", "body_html")
+        .order_by("related_from__rank")[:limit]
+    )
+    if len(stored) == limit:
+        return stored
+    # Never computed yet, or too many neighbours went private since the last
+    # refresh: rank live (slow on a large site, but rare).
+    return list(Article.objects.related_to(article, limit=limit))
+
+
+@transaction.atomic
+def refresh_for(article):
+    """Recompute and store the list of one article."""
+    related_ids = Article.objects.related_to(article, limit=STORED).values_list("id", flat=True)
+    RelatedArticle.objects.filter(article=article).delete()
+    RelatedArticle.objects.bulk_create(
+        RelatedArticle(article=article, related_id=related_id, rank=rank)
+        for rank, related_id in enumerate(related_ids)
+    )
+
+
+def rank_all():
+    """Return {article id: [related ids, best first]} for every public article."""
+    rows = list(
+        Article.objects.published().order_by("published_at", "id").values_list("id", "category_id")
+    )
+    if not rows:
+        return {}
+    ids = np.array([row[0] for row in rows])
+    categories = np.array([row[1] for row in rows])
+    position = {article_id: index for index, article_id in enumerate(ids.tolist())}
+    pairs = TaggedArticle.objects.filter(content_object__in=Article.objects.published())
+    pairs = list(pairs.values_list("content_object_id", "tag_id"))
+    tag_column = {tag_id: column for column, tag_id in enumerate(sorted({t for _, t in pairs}))}
+
+    total = len(rows)
+    tagged = np.zeros((total, max(len(tag_column), 1)), dtype=np.float32)
+    for article_id, tag_id in pairs:
+        tagged[position[article_id], tag_column[tag_id]] = 1
+    frequency = tagged.sum(axis=0)
+    # The same integer weights as tag_weights(): sums stay exact in float32.
+    weights = np.array(
+        [round(WEIGHT_SCALE * math.log(1 + total / df)) if df else 0 for df in frequency],
+        dtype=np.float32,
+    )
+    weighted = tagged * weights
+    # Order: score, then same category, then newest (position in the
+    # (published_at, id) order). One float64 key holds all three exactly.
+    recency = np.arange(total, dtype=np.float64)
+    keep = min(STORED, total - 1)
+    result = {}
+    for start in range(0, total, BATCH):
+        stop = min(start + BATCH, total)
+        scores = (weighted[start:stop] @ tagged.T).astype(np.float64)
+        same_category = categories[start:stop, None] == categories[None, :]
+        key = (scores * 2 + same_category) * total + recency
+        key[np.arange(stop - start), np.arange(start, stop)] = -1  # never itself
+        if keep <= 0:
+            result.update({int(article_id): [] for article_id in ids[start:stop]})
+            continue
+        best = np.argpartition(-key, keep - 1, axis=1)[:, :keep]
+        best_keys = np.take_along_axis(key, best, axis=1)
+        order = np.argsort(-best_keys, axis=1)
+        best = np.take_along_axis(best, order, axis=1)
+        for row, article_id in enumerate(ids[start:stop]):
+            result[int(article_id)] = ids[best[row]].tolist()
+    return result
+
+
+@transaction.atomic
+def refresh_all():
+    """Recompute and store the lists of all public articles; return how many."""
+    lists = rank_all()
+    RelatedArticle.objects.all().delete()
+    RelatedArticle.objects.bulk_create(
+        (
+            RelatedArticle(article_id=article_id, related_id=related_id, rank=rank)
+            for article_id, related_ids in lists.items()
+            for rank, related_id in enumerate(related_ids)
+        ),
+        batch_size=5000,
+    )
+    return len(lists)
