@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import related
 from articles.importing import ArticleFileError, read_article_file, store_article
 
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
                 continue
             created += was_created
             updated += not was_created
+        if created or updated:
+            related.refresh_all()  # new articles reach their neighbours' lists now
         summary = f"{len(files)} files: {created} created, {updated} updated, {failed} failed."
         self.stdout.write(self.style.WARNING(summary) if failed else self.style.SUCCESS(summary))

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles import related
 from articles.importing import read_article_file, store_article
 from articles.models import Article, Category
 from community.demo import CONTRIBUTOR_PASSWORD, CONTRIBUTORS, create_demo_experiences
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             created_count += 1
         self._create_users()
         experiences_added = create_demo_experiences()
+        related.refresh_all()
         total = Article.objects.count()
         public = Article.objects.published().count()
         self.stdout.write(
