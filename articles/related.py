@@ -15,7 +15,7 @@ instead of one query per article; tests hold it to the same order as the
 import math
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
 from articles.models import WEIGHT_SCALE, Article, RelatedArticle, TaggedArticle
 
@@ -106,12 +106,17 @@ def refresh_all():
     """Recompute and store the lists of all public articles; return how many."""
     lists = rank_all()
     RelatedArticle.objects.all().delete()
-    RelatedArticle.objects.bulk_create(
-        (
-            RelatedArticle(article_id=article_id, related_id=related_id, rank=rank)
-            for article_id, related_ids in lists.items()
-            for rank, related_id in enumerate(related_ids)
-        ),
-        batch_size=5000,
+    # Millions of rows at 100k articles: plain executemany is several times
+    # faster than building model instances for bulk_create.
+    table = RelatedArticle._meta.db_table
+    rows = (
+        (article_id, related_id, rank)
+        for article_id, related_ids in lists.items()
+        for rank, related_id in enumerate(related_ids)
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (article_id, related_id, rank) VALUES (%s, %s, %s)",  # noqa: S608
+            list(rows),
+        )
     return len(lists)

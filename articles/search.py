@@ -144,30 +144,49 @@ class Hit:
 
 
 def search(query):
-    """Return the public articles and approved experiences matching `query`, best first."""
+    """Return (query words, [(kind, id)] of public matches, best first)."""
     from community.models import Experience
 
     terms = query_terms(query)
     ranked = ranked_ids(terms)
-    wanted = {kind: [obj_id for k, obj_id in ranked if k == kind] for kind in SearchEntry.Kind}
+    visible = {
+        SearchEntry.Kind.ARTICLE: set(
+            Article.objects.published()
+            .filter(pk__in=[pk for kind, pk in ranked if kind == SearchEntry.Kind.ARTICLE])
+            .values_list("pk", flat=True)
+        ),
+        SearchEntry.Kind.EXPERIENCE: set(
+            Experience.objects.approved()
+            .filter(pk__in=[pk for kind, pk in ranked if kind == SearchEntry.Kind.EXPERIENCE])
+            .values_list("pk", flat=True)
+        ),
+    }
+    return terms, [(kind, pk) for kind, pk in ranked if pk in visible[kind]]
+
+
+def load_hits(ranked, terms):
+    """Return a Hit, with highlighted title and snippet, for each (kind, id) in `ranked`."""
+    from community.models import Experience
+
+    wanted = {kind: [pk for k, pk in ranked if k == kind] for kind in SearchEntry.Kind}
     found = {
-        SearchEntry.Kind.ARTICLE: Article.objects.published()
-        .select_related("category")
-        .in_bulk(wanted[SearchEntry.Kind.ARTICLE]),
-        SearchEntry.Kind.EXPERIENCE: Experience.objects.approved()
-        .select_related("author")
-        .in_bulk(wanted[SearchEntry.Kind.EXPERIENCE]),
+        SearchEntry.Kind.ARTICLE: Article.objects.select_related("category").in_bulk(
+            wanted[SearchEntry.Kind.ARTICLE]
+        ),
+        SearchEntry.Kind.EXPERIENCE: Experience.objects.in_bulk(
+            wanted[SearchEntry.Kind.EXPERIENCE]
+        ),
     }
     hits = []
-    for kind, obj_id in ranked:
-        obj = found[kind].get(obj_id)
-        if obj is None:
+    for kind, pk in ranked:
+        obj = found[kind].get(pk)
+        if obj is None:  # deleted a moment ago
             continue
         text = obj.body if kind == SearchEntry.Kind.EXPERIENCE else strip_tags(obj.body_html)
         hits.append(
             Hit(kind, obj, highlight(obj.title, terms), snippet(html.unescape(text), terms))
         )
-    return terms, hits
+    return hits
 
 
 def article_ids(query):

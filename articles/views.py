@@ -125,12 +125,8 @@ def search_view(request):
     context = {"form": form, "query": "", "terms": [], "page_obj": None}
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        terms, hits = search.search(query)
-        paginator = Paginator(hits, 20)
-        context.update(
-            query=query,
-            terms=terms,
-            page_obj=paginator.get_page(request.GET.get("page")),
-            total=len(hits),
-        )
+        terms, ranked = search.search(query)
+        page_obj = Paginator(ranked, 20).get_page(request.GET.get("page"))
+        page_obj.object_list = search.load_hits(page_obj.object_list, terms)
+        context.update(query=query, terms=terms, page_obj=page_obj, total=len(ranked))
     return render(request, "articles/search.html", context)

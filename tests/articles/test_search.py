@@ -12,7 +12,8 @@ from community.models import Experience
 
 
 def titles(query):
-    return [hit.object.title for hit in search.search(query)[1]]
+    terms, ranked = search.search(query)
+    return [hit.object.title for hit in search.load_hits(ranked, terms)]
 
 
 @pytest.mark.django_db
