@@ -22,6 +22,9 @@ from articles.models import Article, SearchEntry
 # Candidates fetched from the index before the visibility filter; the result
 # list shows the best of them.
 MAX_CANDIDATES = 200
+# Above this many matches, SQLite skips bm25 scoring (its cost grows with the
+# matches) and ranks title hits, then body hits, newest first.
+MAX_SCORED = 2000
 MAX_TERMS = 12
 SNIPPET_LENGTH = 90
 TITLE_WEIGHT = 10.0
@@ -96,17 +99,35 @@ def rebuild():
 def _ranked_sqlite(terms, kinds):
     match = " AND ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     placeholders = ", ".join(["%s"] * len(kinds))
-    sql = f"""
+    select = f"""
         SELECT entry.kind, entry.object_id
         FROM articles_searchentry_fts AS fts
         JOIN articles_searchentry AS entry ON entry.id = fts.rowid
         WHERE articles_searchentry_fts MATCH %s AND entry.kind IN ({placeholders})
-        ORDER BY bm25(articles_searchentry_fts, {TITLE_WEIGHT}, 1.0), entry.id DESC
-        LIMIT {MAX_CANDIDATES}
-    """  # noqa: S608 (only placeholders and constants are interpolated)
+    """  # noqa: S608 (only placeholders are interpolated)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *kinds])
-        return cursor.fetchall()
+        cursor.execute(
+            "SELECT count(*) FROM articles_searchentry_fts WHERE articles_searchentry_fts MATCH %s",
+            [match],
+        )
+        if cursor.fetchone()[0] <= MAX_SCORED:
+            cursor.execute(
+                f"{select} ORDER BY bm25(articles_searchentry_fts, {TITLE_WEIGHT}, 1.0), "
+                f"entry.id DESC LIMIT {MAX_CANDIDATES}",
+                [match, *kinds],
+            )
+            return cursor.fetchall()
+        # Too many matches to score within a page view (a word on most of a large
+        # site): title matches first, then the rest, each newest first. FTS5 walks
+        # its index in rowid order, so both stop after MAX_CANDIDATES rows.
+        ranked = []
+        for expression in (f"title : ({match})", match):
+            cursor.execute(
+                f"{select} ORDER BY fts.rowid DESC LIMIT {MAX_CANDIDATES}",
+                [expression, *kinds],
+            )
+            ranked += cursor.fetchall()
+        return list(dict.fromkeys(ranked))[:MAX_CANDIDATES]
 
 
 def _ranked_postgresql(terms, kinds):

@@ -119,3 +119,17 @@ def test_rebuild_search_index_restores_a_lost_index(make_article):
     assert titles("借条") == []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert titles("借条") == ["借条的写法"]
+
+
+@pytest.mark.django_db
+def test_on_very_common_words_title_hits_still_come_first_then_newest(make_article, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the unscored path is SQLite's")
+    monkeypatch.setattr(search, "MAX_SCORED", 1)  # treat every word as very common
+    make_article("正文提到的旧文章", body="征信。", days_ago=50)
+    make_article("征信在标题里", body="别的内容。", days_ago=40)
+    make_article("正文提到的新文章", body="讲征信的事。", days_ago=1)
+    make_article("无关", body="别的。", days_ago=1)
+    assert titles("征信") == ["征信在标题里", "正文提到的新文章", "正文提到的旧文章"]
