@@ -23,7 +23,7 @@ from articles.models import Article, SearchEntry
 # list shows the best of them.
 MAX_CANDIDATES = 200
 # Above this many matches, SQLite skips bm25 scoring (its cost grows with the
-# matches) and ranks title hits, then body hits, newest first.
+# matches) and ranks title hits, then body hits, most recently added first.
 MAX_SCORED = 2000
 MAX_TERMS = 12
 SNIPPET_LENGTH = 90
@@ -118,7 +118,7 @@ def _ranked_sqlite(terms, kinds):
             )
             return cursor.fetchall()
         # Too many matches to score within a page view (a word on most of a large
-        # site): title matches first, then the rest, each newest first. FTS5 walks
+        # site): title matches first, then the rest, each most recently added first. FTS5 walks
         # its index in rowid order, so both stop after MAX_CANDIDATES rows.
         ranked = []
         for expression in (f"title : ({match})", match):
