@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/discovery.py --articles 1000 10000 100000
 
-For each size it builds a fresh SQLite database (5 tags an article from 300,
-popularity skewed so the most common tag sits on about a third of the
-articles), then prints median and p95 timings and the ratio of the largest
-size to the smallest. Sizes run one after the other in child processes, so
-they are measured side by side in one run on the same machine.
+For each size one child process builds a fresh SQLite database (5 tags an
+article from 300, popularity skewed so the most common tag sits on about a
+third of the articles) and refreshes the related lists; a second, fresh child
+(like a web worker) times the reads. It prints median and p95 timings and the
+ratio of the largest size to the smallest. Sizes run one after the other in
+one run on the same machine, so they are measured side by side.
 """
 
 import argparse
@@ -122,21 +123,19 @@ def search_page(query):
     return search.load_hits(ranked[:20], terms)
 
 
-def measure(count):
-    """Run in a child process against its own database; print one JSON line."""
+def build_database(count):
+    """Child process: build the database and refresh the related lists; print JSON."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db.models import Count
-    from django.test import Client
 
     from articles import related
-    from articles.models import Article, Tag
+    from articles.models import Tag
 
     call_command("migrate", verbosity=0)
-    rng = random.Random(count)
-    build_seconds = build(count, rng)
+    build_seconds = build(count, random.Random(count))
     top_share = (
         Tag.objects.annotate(n=Count("tagged_articles"))
         .order_by("-n")
@@ -145,16 +144,33 @@ def measure(count):
     )
     started = time.perf_counter()
     related.refresh_all()
-    refresh_seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "articles": count,
+                "build_s": round(build_seconds, 1),
+                "top_tag_share": round(top_share, 3),
+                "refresh_all_s": round(time.perf_counter() - started, 1),
+            }
+        )
+    )
 
+
+def measure(count):
+    """Child process, fresh like a web worker: time reads against the built database."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from articles import related
+    from articles.models import Article
+
+    rng = random.Random(count)
     ids = list(Article.objects.values_list("id", flat=True))
     sample = [Article.objects.get(pk=pk) for pk in rng.sample(ids, 50)]
     picks = iter(sample * 100)
     results = {
-        "articles": count,
-        "build_s": round(build_seconds, 1),
-        "top_tag_share": round(top_share, 3),
-        "refresh_all_s": round(refresh_seconds, 1),
         "related_read": timed(lambda: related.related_for_page(next(picks)), 300),
         "related_live_query": timed(
             lambda: list(Article.objects.related_to(next(picks))), 10 if count >= 100000 else 30
@@ -176,10 +192,14 @@ def measure(count):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        measure(args.child)
+    if args.build:
+        build_database(args.build)
+        return
+    if args.measure:
+        measure(args.measure)
         return
     rows = []
     for count in args.articles:
@@ -192,17 +212,20 @@ def main():
                 "DJANGO_ALLOWED_HOSTS": "testserver",
             }
             env.pop("REDIS_URL", None)
-            output = subprocess.run(  # noqa: S603 (this very script)
-                [sys.executable, __file__, "--child", str(count)],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            if output.returncode:
-                sys.exit(output.stderr)
-            rows.append(json.loads(output.stdout.strip().splitlines()[-1]))
-            print(json.dumps(rows[-1]), file=sys.stderr)
+            row = {}
+            for step in ("--build", "--measure"):
+                done = subprocess.run(  # noqa: S603 (this very script)
+                    [sys.executable, __file__, step, str(count)],
+                    env=env,
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode:
+                    sys.exit(done.stderr)
+                row.update(json.loads(done.stdout.strip().splitlines()[-1]))
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
     report(rows)
 
 
