@@ -20,7 +20,7 @@ def home(request):
     public = Article.objects.published()
     categories = Category.objects.annotate(
         public_count=Count("articles", filter=Q(articles__in=public))
-    )
+    ).order_by("position", "name")  # an aggregate drops Meta.ordering
     context = {
         "latest": public.for_listing()[:8],
         "most_helpful": public.select_related("category")
