@@ -29,3 +29,9 @@ def allow(scope, key):
 def client_address(request):
     """Return the address a request came from (the proxy must set REMOTE_ADDR)."""
     return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def allow_login_attempt(request):
+    """Count one login attempt; False once the address or the username has tried too often."""
+    username = request.POST.get("username", "")[:150].casefold()
+    return allow("login", f"{client_address(request)}:{username}") and allow("login-user", username)

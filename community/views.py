@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -133,6 +134,22 @@ def report_experience(request, pk):
             if hidden:
                 return redirect("community:list")
     return redirect(experience)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled against password guessing."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.allow_login_attempt(request):
+            return rate_limited(request, back_url=request.path)
+        return super().post(request, *args, **kwargs)
+
+
+def rate_limited(request, *, back_url):
+    """The page shown, with HTTP 429, when a limit is used up."""
+    return render(request, "community/rate_limited.html", {"back_url": back_url}, status=TOO_MANY)
 
 
 def signup(request):

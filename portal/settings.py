@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 SITE_NAME = os.environ.get("SITE_NAME", "明白还款")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -154,6 +155,9 @@ RATE_LIMITS = {
     "experience": int(os.environ.get("RATE_LIMIT_EXPERIENCES_PER_HOUR", "5")),
     "report": int(os.environ.get("RATE_LIMIT_REPORTS_PER_HOUR", "20")),
     "signup": int(os.environ.get("RATE_LIMIT_SIGNUPS_PER_HOUR", "5")),
+    # Password guessing: attempts per address and username, and per username.
+    "login": int(os.environ.get("RATE_LIMIT_LOGINS_PER_HOUR", "10")),
+    "login-user": int(os.environ.get("RATE_LIMIT_LOGINS_PER_USER_PER_HOUR", "50")),
 }
 # Distinct readers whose reports send an approved post back to the queue.
 REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "3"))
@@ -174,7 +178,22 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site, never inline. Inline style attributes are
+# allowed because the Django admin's widgets set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -2,14 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from articles.sitemaps import SITEMAPS
-from community.views import signup
+from community.views import LoginView, signup
 from portal.views import healthz, robots_txt
-
-admin.site.site_header = _("Portal administration")
-admin.site.site_title = _("Portal administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -28,7 +24,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("accounts/signup/", signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("experiences/", include("community.urls")),
     path("", include("articles.urls")),

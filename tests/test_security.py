@@ -1,0 +1,75 @@
+"""Security headers on every page, and logins throttled against password guessing."""
+
+import pytest
+from django.test import Client
+
+PAGES = ["/", "/articles/", "/experiences/", "/search/?q=征信", "/accounts/login/",
+         "/accounts/signup/", "/admin/login/", "/no-such-page/"]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_sends_the_security_headers(client, url, make_article):
+    make_article()
+    response = client.get(url)
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"  # no inline or eval'd scripts
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["object-src"] == "'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_scripts(client, make_article):
+    import re
+
+    article = make_article(tags=["网贷"])
+    for url in ["/", article.get_absolute_url(), "/accounts/login/"]:
+        html = client.get(url).content.decode()
+        for attributes in re.findall(r"<script([^>]*)>", html):
+            assert "src=" in attributes or "application/ld+json" in attributes, (url, attributes)
+
+
+@pytest.fixture
+def few_logins(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": 3, "login-user": 5}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_password_guessing_is_throttled(few_logins, django_user_model, url):
+    django_user_model.objects.create_user("victim", password="right-Passw0rd", is_staff=True)
+    client = Client()
+    codes = [client.post(url, {"username": "victim", "password": f"guess{n}"}).status_code
+             for n in range(3)]  # fmt: skip
+    assert codes == [200, 200, 200]  # the form again, with an error
+    blocked = client.post(url, {"username": "victim", "password": "right-Passw0rd"})
+    assert blocked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_throttle_counts_per_username_too(few_logins, django_user_model):
+    django_user_model.objects.create_user("victim", password="right-Passw0rd")
+    for n in range(5):
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            "/accounts/login/", {"username": "victim", "password": "wrong"}
+        )
+    response = Client(REMOTE_ADDR="10.0.0.99").post(
+        "/accounts/login/", {"username": "victim", "password": "right-Passw0rd"}
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_normal_login_still_works(few_logins, django_user_model):
+    django_user_model.objects.create_user("reader", password="right-Passw0rd")
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "reader", "password": "right-Passw0rd"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
