@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check messages messages-check install install-dev
+.PHONY: run serve test lint format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,13 @@ messages: install
 messages-check: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --no-location --ignore '.venv/*'
 	git diff --exit-code -I 'POT-Creation-Date' -- locale/
+
+# The production configuration on this machine: debug off, collected and
+# compressed static files, gunicorn on 127.0.0.1:8000 (see gunicorn.conf.py).
+serve: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
+	DJANGO_SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
+	DJANGO_SECURE_SSL_REDIRECT=0 $(BIN)/gunicorn portal.wsgi
