@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 # Chinese input methods often produce full-width digits, so both widths count as digits.
 _D = "[0-9０-９]"
+# Separators people type between digit groups: ASCII and full-width dashes, spaces of
+# every width (an IME gives U+3000, a copied web page U+00A0).
+_SEPARATORS = " -－\u3000\u00a0"
+_SEP = r"[ \-－\u3000\u00a0]"
 # No digit of either width may touch a number, or we would cut a piece out of a longer run.
 # Four stars in a row are an earlier mask, not Markdown emphasis (at most "***"): a number
 # glued to them is the kept end of a masked one, and re-reading it would break idempotence.
@@ -12,8 +16,7 @@ _START = rf"(?<!{_D})(?<!\*{{4}})"
 _END = rf"(?!{_D})"
 # A grouped card does not continue a run of groups ("1234 5678 …"), also once that run has been
 # masked ("**** 5678 …"); a list bullet ("* 6222 …") is still a start.
-_GROUP_START = r"(?<![0-9０-９][ \-])(?<!\*\*[ \-])"
-_SEPARATORS = " -"
+_GROUP_START = rf"(?<![0-9０-９]{_SEP})(?<!\*\*{_SEP})"
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 # Characters that may not come right before a local part (see the look-behind below).
@@ -25,14 +28,14 @@ _EMAIL_RE = re.compile(
     # search linear on long runs of letters without an "@"; excluding "@" too stops the tail of
     # "a@b.cn@c.cn" from becoming a new address once the first one has been masked.
     r"(?<![A-Za-z0-9._%+\-@])(?P<local>[A-Za-z0-9._%+\-]+)"
-    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})"
+    r"[@＠](?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})"
 )
 
 _ID_RE = re.compile(
     # 6-8-4 grouping uses the same separator twice (or none). An X check character ends the ID
     # by itself, so it needs no look-ahead; this also keeps masking idempotent when a bank card
     # follows it directly and loses its leading digits.
-    rf"{_START}{_D}{{6}}(?P<sep>[ \-]?){_D}{{8}}(?P=sep){_D}{{3}}(?:{_D}{_END}|[XxＸｘ])"
+    rf"{_START}{_D}{{6}}(?P<sep>{_SEP}?){_D}{{8}}(?P=sep){_D}{{3}}(?:{_D}{_END}|[XxＸｘ])"
 )
 
 _CARD_RE = re.compile(
@@ -42,15 +45,18 @@ _CARD_RE = re.compile(
     # belongs to the next number, so fall back to 16 digits. A "*" counts as a following digit
     # because masking that next number turns its digits into "*"; "***" after the short group
     # is the masked middle of a phone or ID whose first 3 digits it would otherwise swallow.
-    rf"|{_GROUP_START}{_D}{{4}}(?:[ \-]{_D}{{4}}){{3}}[ \-]{_D}{{1,3}}(?![ \-][0-9０-９*]|\*{{3}})"
-    rf"|{_GROUP_START}{_D}{{4}}(?:[ \-]{_D}{{4}}){{3}}"
+    rf"|{_GROUP_START}{_D}{{4}}(?:{_SEP}{_D}{{4}}){{3}}{_SEP}{_D}{{1,3}}(?!{_SEP}[0-9０-９*]|\*{{3}})"
+    rf"|{_GROUP_START}{_D}{{4}}(?:{_SEP}{_D}{{4}}){{3}}"
     rf"){_END}"
 )
 
 _COUNTRY_CODE = "(?:[(（][+＋]?[8８][6６][)）]|[+＋]?[8８][6６]|[0０]{2}[8８][6６])"
 _PHONE_RE = re.compile(
-    rf"{_START}(?P<prefix>{_COUNTRY_CODE}[ \-]?)?"
-    rf"(?P<number>[1１][3-9３-９](?:{_D}{{9}}|{_D}[ \-]{_D}{{4}}[ \-]{_D}{{4}})){_END}"
+    rf"{_START}(?P<prefix>{_COUNTRY_CODE}{_SEP}?)?"
+    # 11 digits as one run, grouped 3-4-4, or grouped 3-8.
+    rf"(?P<number>[1１][3-9３-９](?:{_D}{{9}}"
+    rf"|{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}"
+    rf"|{_D}{_SEP}{_D}{{8}})){_END}"
 )
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -390,3 +390,22 @@ def test_every_embedded_personal_value_is_masked_and_counted(case):
     assert result.count == len(values)
     for value in values:
         assert value not in result.text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("电话１３８－１２３４－５６７８好", "电话１３８－****－５６７８好"),
+        ("号码138\u30001234\u30005678。", "号码138\u3000****\u30005678。"),
+        ("号码138\u00a01234\u00a05678。", "号码138\u00a0****\u00a05678。"),
+        ("打138 12345678找他", "打138 ****5678找他"),
+        ("发到alice＠qq.com了", "发到a***@qq.com了"),
+        ("身份证110105－19490101－0013", "身份证110***－********－**13"),
+    ],
+    ids=["full-width dash", "ideographic space", "no-break space", "3-8 grouping",
+         "full-width at sign", "full-width dash in an ID"],
+)  # fmt: skip
+def test_separators_from_chinese_input_methods_are_understood(text, expected):
+    result = mask_personal_data(text)
+    assert (result.text, result.count) == (expected, 1)
+    assert mask_personal_data(result.text).count == 0
