@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from articles.models import Article, Category
 
 REQUIRED_KEYS = ("title", "category")
+TAG_LENGTH = 100
 
 
 class ArticleFileError(ValueError):
@@ -53,6 +54,9 @@ def read_article_file(path):
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
         raise ArticleFileError(path, f"front matter is not valid YAML ({error})", line) from error
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ArticleFileError(path, "contains a NUL character", line)
     meta = post.metadata
     if not isinstance(meta, dict) or not meta:
         raise ArticleFileError(path, "no front matter between --- lines", 1)
@@ -72,6 +76,10 @@ def read_article_file(path):
         tags = [tag.strip() for tag in tags.split(",")]
     if not isinstance(tags, list):
         raise ArticleFileError(path, "tags must be a list", line_of("tags"))
+    if any(len(str(tag)) > TAG_LENGTH for tag in tags):
+        raise ArticleFileError(
+            path, f"a tag is longer than {TAG_LENGTH} characters", line_of("tags")
+        )
     title = str(meta["title"])
     try:
         published_at = _parse_time(meta.get("published_at"))

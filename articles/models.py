@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import (
     Case,
     Count,
+    Exists,
     Func,
     IntegerField,
     OuterRef,
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from articles.rendering import excerpt, render_markdown
 
@@ -135,8 +136,30 @@ def tag_weights(article):
     }
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Return tags on at least one public article or approved experience."""
+        from community.models import Experience, TaggedExperience
+
+        return self.filter(
+            Exists(
+                TaggedArticle.objects.filter(
+                    tag=OuterRef("pk"), content_object__in=Article.objects.published()
+                )
+            )
+            | Exists(
+                TaggedExperience.objects.filter(
+                    tag=OuterRef("pk"), content_object__in=Experience.objects.approved()
+                )
+            )
+        )
+
+
 class Tag(TagBase):
     """A topic shared by articles and experiences (网贷, 爆通讯录 …)."""
+
+    # A tag of a post still in moderation must not get a public page.
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]

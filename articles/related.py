@@ -101,11 +101,20 @@ def rank_all():
     return result
 
 
-@transaction.atomic
 def refresh_all():
     """Recompute and store the lists of all public articles; return how many."""
+    # Rank outside the transaction: on SQLite a write transaction locks out every
+    # other writer, and ranking a large site takes minutes; writing takes seconds.
     lists = rank_all()
-    RelatedArticle.objects.all().delete()
+    with transaction.atomic():
+        _store(lists)
+    return len(lists)
+
+
+def _store(lists):
+    # Drafts and scheduled articles keep the lists saved with them, so a
+    # scheduled article has its list the moment it goes public.
+    RelatedArticle.objects.filter(article_id__in=Article.objects.published()).delete()
     # Millions of rows at 100k articles: plain executemany is several times
     # faster than building model instances for bulk_create.
     table = RelatedArticle._meta.db_table
@@ -119,4 +128,3 @@ def refresh_all():
             f"INSERT INTO {table} (article_id, related_id, rank) VALUES (%s, %s, %s)",  # noqa: S608
             list(rows),
         )
-    return len(lists)

@@ -45,7 +45,7 @@ class TagSitemap(Sitemap):
         public_tagged = TaggedArticle.objects.filter(
             tag=OuterRef("pk"), content_object__in=Article.objects.published()
         )
-        return Tag.objects.filter(Exists(public_tagged)).order_by("id")
+        return Tag.objects.public().filter(Exists(public_tagged)).order_by("id")
 
 
 class ExperienceSitemap(Sitemap):

@@ -50,8 +50,11 @@ class PrefilteredListMixin:
     lookup = None
 
     def get(self, request, *args, **kwargs):
-        self.filtered_by = get_object_or_404(self.model_filtered_by, slug=kwargs["slug"])
+        self.filtered_by = get_object_or_404(self.get_choices(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
+
+    def get_choices(self):
+        return self.model_filtered_by.objects.all()
 
     def get_queryset(self):
         return super().get_queryset().filter(**{self.lookup: self.filtered_by})
@@ -75,6 +78,9 @@ class TagArticleListView(PrefilteredListMixin, ArticleListView):
     model_filtered_by = Tag
     lookup = "tags"
     filter_name = "tag"
+
+    def get_choices(self):
+        return Tag.objects.public()
 
     def get_context_data(self, **kwargs):
         experiences = Experience.objects.approved().filter(tags=self.filtered_by)

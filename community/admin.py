@@ -165,7 +165,7 @@ class ExperienceAdmin(admin.ModelAdmin):
     def get_urls(self):
         hide = self.admin_site.admin_view(self.hide_view)
         return [
-            path("<path:object_id>/hide/", hide, name="community_experience_hide"),
+            path("<int:object_id>/hide/", hide, name="community_experience_hide"),
             *super().get_urls(),
         ]
 

@@ -1,19 +1,31 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_unicode_re
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from community.masking import mask_personal_data
 from community.models import MAX_TAGS, Experience, Report
 
 MAX_TAG_LENGTH = 20
 
 
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug that refuses anything not shaped like a slug before querying."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not slug_unicode_re.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class ExperienceForm(forms.ModelForm):
     # The related article comes from the article page's "share" link, by slug,
     # so the form never lists every article.
-    article = forms.ModelChoiceField(
+    article = SlugChoiceField(
         queryset=Article.objects.none(),
         to_field_name="slug",
         required=False,
@@ -38,6 +50,8 @@ class ExperienceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = Article.objects.published()
         self.fields["tags"].required = False
+        if self.instance.article_id:
+            self.initial["article"] = self.instance.article.slug
 
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
@@ -49,6 +63,11 @@ class ExperienceForm(forms.ModelForm):
         if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
             raise forms.ValidationError(
                 _("Each tag can have at most %(max)d characters.") % {"max": MAX_TAG_LENGTH}
+            )
+        # Tags are shown as they are (tag pages, links), so they must hold no personal data.
+        if any(mask_personal_data(tag).count for tag in tags):
+            raise forms.ValidationError(
+                _("Tags cannot contain phone, ID or bank card numbers or e-mail addresses.")
             )
         return tags
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.urls import reverse
@@ -128,6 +129,16 @@ class Experience(models.Model):
 
     def get_absolute_url(self):
         return reverse("community:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        # Masking can lengthen text (a@b.cn becomes a***@b.cn): check the stored form.
+        for name, limit in (("title", TITLE_LENGTH[1]), ("body", BODY_LENGTH[1])):
+            if len(mask_personal_data(getattr(self, name) or "").text) > limit:
+                message = _(
+                    "With personal data masked this is longer than %(limit)d characters. "
+                    "Please shorten it."
+                )
+                raise ValidationError({name: message % {"limit": limit}})
 
     def is_public(self):
         """Say whether the public may read this post (mirrors `approved()`)."""

@@ -43,7 +43,8 @@ def _decide(experience, status, *, moderator, reason):
     experience.save(
         update_fields=["status", "moderated_by", "moderated_at", "rejection_reason", "updated_at"]
     )
-    transaction.on_commit(lambda: notify_author(experience))
+    # robust: a mail server that is down is logged, and never undoes or stops a decision.
+    transaction.on_commit(lambda: notify_author(experience), robust=True)
 
 
 def notify_author(experience):

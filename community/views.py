@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.validators import slug_unicode_re
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +25,9 @@ class ExperienceListView(ListView):
 
     def get(self, request, *args, **kwargs):
         slug = request.GET.get("tag")
-        self.tag = get_object_or_404(Tag, slug=slug) if slug else None
+        if slug and not slug_unicode_re.match(slug):
+            raise Http404
+        self.tag = get_object_or_404(Tag.objects.public(), slug=slug) if slug else None
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -121,7 +125,7 @@ def report_experience(request, pk):
     elif not form.is_valid():
         messages.error(request, _("Choose one of the reasons to report this post."))
     elif not ratelimit.allow("report", request.user.pk):
-        return render(request, "community/rate_limited.html", {"back": experience}, status=TOO_MANY)
+        return rate_limited(request, back_url=experience.get_absolute_url())
     else:
         try:
             hidden = moderation.report(
@@ -168,8 +172,10 @@ def signup(request):
 
 
 def _related_article(form):
-    slug = form["article"].value()
-    return Article.objects.published().filter(slug=slug).first() if slug else None
+    slug = str(form["article"].value() or "")
+    if not slug_unicode_re.match(slug):
+        return None
+    return Article.objects.published().filter(slug=slug).first()
 
 
 def _too_many(request, template, context):

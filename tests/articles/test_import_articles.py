@@ -73,6 +73,8 @@ def test_reimport_updates_and_never_duplicates(tmp_path, category):
         ("bad-date.md", GOOD.replace("2026-03-01 09:30", "昨天"), "bad-date.md:7: published_at"),
         ("long-title.md", GOOD.replace("借条怎么写才有效", "长" * 200), "title"),
         ("not-utf8.md", None, "not UTF-8"),
+        ("nul.md", GOOD.replace("## 要点", "## 要\x00点"), "nul.md:10: contains a NUL"),
+        ("long-tag.md", GOOD.replace("起诉]", "长" * 101 + "]"), ".md:5: a tag is longer"),
     ],
 )  # fmt: skip
 def test_a_bad_file_is_reported_by_name_and_line_while_the_others_load(

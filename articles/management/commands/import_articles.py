@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from articles import related
 from articles.importing import ArticleFileError, read_article_file, store_article
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             except ArticleFileError as error:
                 failed += 1
                 self.stderr.write(self.style.ERROR(str(error)))
+                continue
+            except DatabaseError as error:
+                # store_article is atomic: this file left nothing behind.
+                failed += 1
+                self.stderr.write(self.style.ERROR(f"{file.name}: not stored ({error})"))
                 continue
             created += was_created
             updated += not was_created
