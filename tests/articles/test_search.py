@@ -86,11 +86,11 @@ def test_results_show_a_snippet_with_the_words_marked_and_escaped(client, make_a
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("", "例如"),
-        ("   ", "例如"),
+        ("", "输入一两个词"),
+        ("   ", "输入一两个词"),
         ("！？。，、", "没有找到可以搜索的词"),
         ("\"'*:()&|!", "没有找到可以搜索的词"),
-        ("长" * 2000, "100"),
+        ("长" * 2000, "2000"),  # "at most 100 characters (it has 2000)"
         ("找不到的词语组合", "没有与"),
         ("a\x00b", "空字符"),
     ],

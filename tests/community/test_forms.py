@@ -132,3 +132,46 @@ def test_owner_is_set_by_the_view_never_by_the_form(author_client, make_user):
     experience = Experience.objects.get()
     assert experience.author.username == "author"
     assert experience.status == Experience.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_text_that_masking_makes_too_long_is_a_form_error(author_client):
+    title = "联系" + "长" * 60 + "a@b.cn"  # 68 characters; masked, a***@b.cn makes it 71
+    assert len(title) <= 80
+    long_title = "联系" + "长" * 72 + "a@b.cn"  # 80 characters; masked, 83
+    response = author_client.post("/experiences/new/", {**GOOD, "title": long_title})
+    assert response.status_code == 200
+    assert "遮盖" in str(response.context["form"].errors["title"])
+    assert not Experience.objects.exists()
+    assert author_client.post("/experiences/new/", {**GOOD, "title": title}).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tags", ["13812345678", "网贷, 加我 zhang@example.com"])
+def test_tags_with_personal_data_are_refused(author_client, tags):
+    response = author_client.post("/experiences/new/", {**GOOD, "tags": tags})
+    assert "tags" in response.context["form"].errors
+    assert not Experience.objects.exists()
+
+
+@pytest.mark.django_db
+def test_tag_only_on_a_pending_post_has_no_public_page(client, make_experience):
+    make_experience(tags=["加微信借钱"])
+    assert client.get("/tags/加微信借钱/").status_code == 404
+    assert client.get("/experiences/", {"tag": "加微信借钱"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/experiences/?tag=%00", "/experiences/?tag=a%00b", "/experiences/?page=%00"]
+)
+def test_null_bytes_in_query_strings_are_a_clean_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_null_bytes_in_the_article_field_are_a_form_error(author_client):
+    assert author_client.get("/experiences/new/?article=%00").status_code == 200
+    response = author_client.post("/experiences/new/", {**GOOD, "article": "a\x00b"})
+    assert response.status_code == 200
+    assert "article" in response.context["form"].errors

@@ -240,3 +240,47 @@ def test_queue_lists_pending_first_oldest_first_with_report_counts(
         "column-status",
     ]:
         assert column in html
+
+
+@pytest.mark.django_db
+def test_a_rejected_post_about_an_article_can_be_resubmitted(
+    client, make_experience, make_user, make_article
+):
+    article = make_article(slug="about")
+    author = make_user()
+    experience = make_experience(
+        author=author, article=article, status=Experience.Status.REJECTED, rejection_reason="改"
+    )
+    client.force_login(author)
+    form = client.get(f"/experiences/{experience.pk}/edit/").content.decode()
+    assert 'name="article" value="about"' in form
+    response = client.post(
+        f"/experiences/{experience.pk}/edit/",
+        {
+            "title": "改过的标题",
+            "body": "这是一段足够长的正文，已经超过了二十个字的下限。",
+            "article": "about",
+        },
+    )
+    assert response.status_code == 302
+    experience.refresh_from_db()
+    assert (experience.status, experience.article) == (Experience.Status.PENDING, article)
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_never_undoes_or_stops_decisions(
+    settings, moderator, make_experience, django_capture_on_commit_callbacks
+):
+    # The real SMTP backend against a closed local port: sending fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    posts = [make_experience(f"帖子标题{n}") for n in range(2)]
+    staff = Client()
+    staff.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            QUEUE, {"action": "approve_selected", "_selected_action": [p.pk for p in posts]}
+        )
+    assert response.status_code == 302
+    assert Experience.objects.approved().count() == 2
+    assert LogEntry.objects.filter(user=moderator).count() == 2

@@ -1,6 +1,7 @@
 """No full phone, ID or card number from a submitted post reaches any page or the admin."""
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from community.models import Experience
@@ -21,7 +22,9 @@ def leaks(html):
 
 
 @pytest.mark.django_db
-def test_personal_data_never_appears_anywhere(moderator, make_user, make_article):
+def test_personal_data_never_appears_anywhere(
+    moderator, make_user, make_article, django_capture_on_commit_callbacks
+):
     article = make_article(slug="about", tags=["爆通讯录"])
     author = Client()
     author.force_login(make_user("author"))
@@ -42,10 +45,11 @@ def test_personal_data_never_appears_anywhere(moderator, make_user, make_article
     experience = Experience.objects.get()
     staff = Client()
     staff.force_login(moderator)
-    staff.post(
-        "/admin/community/experience/",
-        {"action": "approve_selected", "_selected_action": [experience.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(
+            "/admin/community/experience/",
+            {"action": "approve_selected", "_selected_action": [experience.pk]},
+        )
 
     reader = Client()
     pages = {
@@ -58,11 +62,19 @@ def test_personal_data_never_appears_anywhere(moderator, make_user, make_article
         "submitted": author.get(f"/experiences/{experience.pk}/submitted/"),
         "queue": staff.get("/admin/community/experience/"),
         "admin page": staff.get(f"/admin/community/experience/{experience.pk}/change/"),
+        "search": reader.get("/search/", {"q": "催收电话"}),
+        "feed": reader.get("/feed/"),
+        "sitemap": reader.get("/sitemap-experiences.xml"),
     }
     for name, page in pages.items():
         assert page.status_code == 200, name
         assert leaks(page.content.decode()) == [], name
     assert "138****5678" in pages["detail"].content.decode()
+    assert "<mark>催收</mark>" in pages["search"].content.decode()  # the post was found
+    # Searching for the original number finds nothing (the page only echoes the query).
+    assert reader.get("/search/", {"q": PHONE}).context["page_obj"].paginator.count == 0
+    (notice,) = mail.outbox
+    assert leaks(notice.subject + notice.body) == []
     # Searching the admin for the original number finds nothing: it was never stored.
     search = staff.get(f"/admin/community/experience/?q={PHONE}")
     assert list(search.context["cl"].result_list) == []
