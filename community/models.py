@@ -25,6 +25,10 @@ class ExperienceQuerySet(models.QuerySet):
             return self.filter(models.Q(status=Experience.Status.APPROVED) | models.Q(author=user))
         return self.approved()
 
+    def editable_by(self, user):
+        """Return the posts `user` may edit: their own, after a rejection."""
+        return self.filter(author=user, status=Experience.Status.REJECTED)
+
     def for_listing(self):
         """Load what an experience card shows, in a fixed number of queries."""
         return self.select_related("author", "article").prefetch_related("tags")

@@ -46,11 +46,7 @@ class ExperienceDetailView(DetailView):
     template_name = "community/experience_detail.html"
 
     def get_queryset(self):
-        return (
-            Experience.objects.visible_to(self.request.user)
-            .select_related("author", "article")
-            .prefetch_related("tags")
-        )
+        return Experience.objects.visible_to(self.request.user).for_listing()
 
     def get_context_data(self, **kwargs):
         experience = self.object
@@ -83,9 +79,7 @@ def new_experience(request):
 @login_required
 def edit_experience(request, pk):
     """Let the author correct a rejected post and send it back for review."""
-    experience = get_object_or_404(
-        Experience, pk=pk, author=request.user, status=Experience.Status.REJECTED
-    )
+    experience = get_object_or_404(Experience.objects.editable_by(request.user), pk=pk)
     form = ExperienceForm(request.POST or None, instance=experience)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("experience", request.user.pk):
