@@ -109,3 +109,19 @@ def test_always_ten_when_many_neighbours_went_private_since_the_refresh(make_art
     stored = list(articles[0].related_links.values_list("related_id", flat=True))
     Article.objects.filter(pk__in=stored[:15]).update(status=Article.Status.DRAFT)
     assert len(shown(articles[0])) == 10
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_keeps_its_list_through_a_refresh(
+    make_article, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_article(tags=["网贷"], days_ago=n + 1)
+    scheduled = make_article(
+        "定时", tags=["网贷"], published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    related.refresh_all()
+    assert scheduled.related_links.count() == 12  # every public one, stored at its save
+    Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    with django_assert_max_num_queries(1):  # read from the store, not ranked live
+        assert len(related.related_for_page(scheduled)) == 10
