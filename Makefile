@@ -32,6 +32,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r portal articles community -x '*/migrations/*'
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -125,6 +125,6 @@ def _store(lists):
     )
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (article_id, related_id, rank) VALUES (%s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {table} (article_id, related_id, rank) VALUES (%s, %s, %s)",  # noqa: S608  # nosec B608
             list(rows),
         )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles.models import Article
 from community.models import Experience
 
-CONTRIBUTOR_PASSWORD = "reader-demo-2026"  # noqa: S105 (demo accounts, printed on purpose)
+CONTRIBUTOR_PASSWORD = "reader-demo-2026"  # noqa: S105  # nosec B105
 CONTRIBUTORS = ["lin_xiaoyu", "ajie2024", "chen_mama"]
 
 # (author, status, related article slug, tags, title, body)
