@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test lint format migrations-check messages messages-check install install-dev
+.PHONY: run serve test e2e lint format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,16 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: install-dev
+# axe-core, which the browser tests load into pages (pinned in package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+test: install-dev node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests only (they also run in `make test` when Chromium is installed).
+e2e: install-dev node_modules/.package-lock.json
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

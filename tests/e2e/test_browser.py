@@ -1,0 +1,139 @@
+"""The reader, the contributor and the moderator, as they use the site in a browser."""
+
+import importlib
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
+
+from community.models import Experience
+from tests.e2e.conftest import AXE
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+TAGS = ["爆通讯录", "网贷", "暴力催收"]
+
+
+@pytest.fixture
+def site(make_article):
+    from articles import related
+
+    articles = [
+        make_article(
+            f"被爆通讯录以后第{n}步怎么做",
+            tags=TAGS[: 1 + n % 3],
+            days_ago=n + 1,
+            body="## 先做什么\n\n1. 保存证据\n2. 向平台投诉\n\n遇到爆通讯录，先别慌。" * 3,
+        )
+        for n in range(12)
+    ]
+    related.refresh_all()
+    return articles
+
+
+def test_reader_reads_follows_related_marks_helpful_and_searches(page, shoot, site):
+    page.goto("/")
+    expect(page.locator("h1")).to_contain_text("欠了钱")
+    shoot("home")
+    page.locator(".home-latest .card__title a").first.click()
+    expect(page.locator("article h1")).to_have_text(site[0].title)
+    expect(page.locator(".related__list li")).to_have_count(10)
+    shoot("article")
+    page.locator(".related__list a").first.click()
+    expect(page.locator("article h1")).not_to_have_text(site[0].title)
+    page.locator("form.helpful button").click()
+    expect(page.locator("form.helpful button")).to_have_text("有用 (1)")
+    expect(page.locator(".messages")).to_contain_text("谢谢")
+    page.locator("#site-search-q").fill("通讯录")
+    page.locator("#site-search-q").press("Enter")
+    expect(page.locator(".search-results li").first).to_be_visible()
+    expect(page.locator(".search-results mark").first).to_have_text("通讯录")
+    shoot("search")
+
+
+def test_contributor_signs_up_posts_and_sees_it_pending(page, shoot, site):
+    username = f"reader{page.width}"
+    page.goto("/accounts/signup/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.com")
+    page.locator("#id_password1").fill("a-long-Passw0rd!")
+    page.locator("#id_password2").fill("a-long-Passw0rd!")
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/experiences/new/$"))
+    page.locator("#id_title").fill("催收打到我单位")
+    page.locator("#id_body").fill("催收员天天打电话到公司，号码 13812345678，我已经录音并投诉。")
+    page.locator("#id_tags").fill("暴力催收")
+    shoot("experience-form")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("已进入审核")
+    expect(page.locator("main")).to_contain_text("已遮盖 1 处个人信息")
+    shoot("experience-submitted")
+    page.goto("/experiences/mine/")
+    expect(page.locator(".my-posts")).to_contain_text("待审核")
+    assert "13812345678" not in page.content()
+
+
+@pytest.fixture
+def browser_moderator(django_user_model):
+    """A staff user in Moderators, the group rebuilt with the migration's permissions.
+
+    The live server needs real transactions, and each such test ends by emptying
+    the tables, data migrations' groups included.
+    """
+    granted = importlib.import_module("community.migrations.0002_moderator_permissions")
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="community", codename__in=granted.MODERATOR_PERMISSIONS
+        )
+    )
+    user = django_user_model.objects.create_user(
+        "moderator", password="pw-moderator", is_staff=True
+    )
+    user.groups.add(group)
+    return user
+
+
+def test_moderator_approves_from_the_queue_and_the_post_goes_public(
+    page, shoot, browser, live_server, browser_moderator, make_experience
+):
+    experience = make_experience("等待审核的经历", tags=["网贷"])
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill("moderator")
+    page.locator("#id_password").fill("pw-moderator")
+    page.locator("input[type=submit]").click()
+    page.goto("/admin/community/experience/")
+    shoot("moderation-queue")
+    page.locator(f"input[name=_selected_action][value='{experience.pk}']").check()
+    page.locator("select[name=action]").select_option("approve_selected")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist")).to_contain_text("已通过 1 篇")
+    assert Experience.objects.get(pk=experience.pk).status == Experience.Status.APPROVED
+
+    reader = browser.new_page(base_url=live_server.url)
+    reader.goto(experience.get_absolute_url())
+    expect(reader.locator("h1")).to_have_text("等待审核的经历")
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/articles/", "ARTICLE", "/search/?q=征信", "/experiences/new/", "/accounts/login/"],
+)
+def test_main_pages_have_no_accessibility_violations(browser, live_server, site, url, make_user):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    if url == "/experiences/new/":
+        make_user("axe")
+        page.goto("/accounts/login/?next=/experiences/new/")
+        page.locator("#id_username").fill("axe")
+        page.locator("#id_password").fill("pw-reader")
+        page.locator("main button[type=submit]").click()
+    page.goto(site[0].get_absolute_url() if url == "ARTICLE" else url)
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`)"""
+    )
+    context.close()
+    assert violations == []
