@@ -110,6 +110,8 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
+    # Sessions read from Redis, written through to the database: fast and durable.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

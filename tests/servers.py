@@ -1,0 +1,104 @@
+"""Real server processes for tests that need more than one (scale-out, shared limits)."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip():
+    import pytest
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return client
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    """Run a management command against the servers' database; return its output."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True, timeout=120,
+    ).stdout  # fmt: skip
+
+
+@contextmanager
+def servers(env, count=2):
+    """Start `count` app servers on free loopback ports; yield their base URLs."""
+    started = []
+    try:
+        for _ in range(count):
+            port = free_port()
+            process = subprocess.Popen(
+                [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload",
+                 "--nothreading", f"127.0.0.1:{port}"],
+                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )  # fmt: skip
+            started.append((f"http://127.0.0.1:{port}", process))
+        for base, process in started:
+            _wait_until_up(base, process)
+        yield [base for base, _ in started]
+    finally:
+        for _, process in started:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_until_up(base, process):
+    for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode())
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{base} did not start")
+
+
+class Browser:
+    """A cookie jar and an opener: one browser session, usable against any server."""
+
+    def __init__(self):
+        self.cookies = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, url):
+        """Return (status, final URL, body)."""
+        try:
+            response = self.opener.open(url, timeout=10)
+        except urllib.error.HTTPError as error:
+            return error.code, url, error.read().decode()
+        return response.status, response.url, response.read().decode()
+
+    def post_form(self, url, data):
+        """GET the form for its CSRF token, POST `data`; return (status, final URL, body)."""
+        _, _, page = self.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        try:
+            response = self.opener.open(url, data=body, timeout=10)
+        except urllib.error.HTTPError as error:
+            return error.code, url, error.read().decode()
+        return response.status, response.url, response.read().decode()

@@ -1,0 +1,74 @@
+"""Two app servers sharing one database and one Redis behave as one site.
+
+On PostgreSQL (DATABASE_URL=postgres://…) the servers share a fresh PostgreSQL
+database; otherwise a SQLite file. Redis is shared in both cases.
+"""
+
+import os
+import urllib.parse
+import uuid
+
+import pytest
+
+from tests.servers import REDIS_URL, Browser, manage, redis_or_skip, servers
+
+pytestmark = pytest.mark.redis
+PASSWORD = "Pw-long-12345"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"portal_scale_out_{uuid.uuid4().hex[:8]}"
+    admin = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_two_servers_share_edits_sessions_and_rate_limits(database_url):
+    redis_or_skip().flushdb()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "RATE_LIMIT_EXPERIENCES_PER_HOUR": "2",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    manage(env, "migrate", "-v0")
+    create_user = "from django.contrib.auth.models import User; User.objects.create_user"
+    manage(env, "shell", "-c", f"{create_user}('writer', password='{PASSWORD}')")
+
+    def post(base, title):
+        return browser.post_form(
+            f"{base}/experiences/new/",
+            {"title": title, "body": "这是一段足够长的正文，讲述两台服务器之间的经历。"},
+        )
+
+    with servers(env) as (first, second):
+        browser = Browser()
+        status, url, _ = browser.post_form(
+            f"{first}/accounts/login/", {"username": "writer", "password": PASSWORD}
+        )
+        assert (status, urllib.parse.urlsplit(url).path) == (200, "/experiences/mine/")
+
+        # The session made on the first server works on the second.
+        status, url, page = browser.get(f"{second}/experiences/mine/")
+        assert (status, urllib.parse.urlsplit(url).path) == (200, "/experiences/mine/")
+
+        # A post through the first is on the second at once.
+        assert post(first, "第一台服务器上的经历")[0] == 200
+        assert "第一台服务器上的经历" in browser.get(f"{second}/experiences/mine/")[2]
+
+        # The hourly limit of 2 counts posts on both servers together.
+        assert post(second, "第二台服务器上的经历")[0] == 200
+        status, _, _ = post(first, "第三篇，超过限额")
+        assert status == 429
+        assert "第三篇，超过限额" not in browser.get(f"{second}/experiences/mine/")[2]
