@@ -26,8 +26,11 @@ def refresh_own_related_list(sender, instance, update_fields=None, **kwargs):
 
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="refresh_on_retag")
-def refresh_on_retag(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
+    # taggit's set() sends a remove and an add even when nothing changed: rank
+    # only when tags really came or went (ranking a large site costs about 1 s).
+    changed = action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set)
+    if changed and isinstance(instance, Article):
         related.refresh_for(instance)
 
 
