@@ -51,12 +51,12 @@ migrations-check: install
 
 # Refresh the Chinese catalog after changing UI text (needs gettext's msgfmt).
 messages: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans --no-location --ignore '.venv/*'
-	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --no-location --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*'
 
 # Fail when a UI string is missing from the catalog (the header date is ignored).
 messages-check: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans --no-location --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --no-location --ignore '.venv/*' --ignore 'node_modules/*'
 	git diff --exit-code -I 'POT-Creation-Date' -- locale/
 
 # The production configuration on this machine: debug off, collected and

@@ -73,3 +73,13 @@ def test_a_normal_login_still_works(few_logins, django_user_model):
     response = client.post("/accounts/login/", {"username": "reader", "password": "right-Passw0rd"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
+def test_csrf_failure_is_a_403_in_the_site_style(make_article):
+    article = make_article()
+    response = Client(enforce_csrf_checks=True).post(f"{article.get_absolute_url()}helpful/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "请重试" in html or "重新" in html
+    assert 'lang="zh-Hans"' in html
