@@ -104,15 +104,16 @@ class ExperienceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected posts"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        # A loop through the workflow, not update(): each decision is recorded,
-        # logged and e-mailed to its author.
-        posts = list(queryset.exclude(status=Experience.Status.APPROVED).select_related("author"))
-        for experience in posts:
-            moderation.approve(experience, moderator=request.user)
-            self.log_change(request, experience, _("Approved."))
+        posts = queryset.exclude(status=Experience.Status.APPROVED).select_related("author")
+        count = self._decide_each(
+            request,
+            posts,
+            lambda post: moderation.approve(post, moderator=request.user),
+            _("Approved."),
+        )
         self.message_user(
             request,
-            ngettext("%d post approved.", "%d posts approved.", len(posts)) % len(posts),
+            ngettext("%d post approved.", "%d posts approved.", count) % count,
             messages.SUCCESS,
         )
 
@@ -120,17 +121,16 @@ class ExperienceAdmin(admin.ModelAdmin):
     def reject_selected(self, request, queryset):
         form = RejectionForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            posts = list(queryset.select_related("author"))
-            for experience in posts:
-                moderation.reject(
-                    experience, moderator=request.user, reason=form.cleaned_data["reason"]
-                )
-                self.log_change(
-                    request, experience, _("Rejected: %s") % form.cleaned_data["reason"]
-                )
+            reason = form.cleaned_data["reason"]
+            count = self._decide_each(
+                request,
+                queryset.select_related("author"),
+                lambda post: moderation.reject(post, moderator=request.user, reason=reason),
+                _("Rejected: %s") % reason,
+            )
             self.message_user(
                 request,
-                ngettext("%d post rejected.", "%d posts rejected.", len(posts)) % len(posts),
+                ngettext("%d post rejected.", "%d posts rejected.", count) % count,
                 messages.SUCCESS,
             )
             return None
@@ -152,15 +152,27 @@ class ExperienceAdmin(admin.ModelAdmin):
         description=_("Hide the selected posts (back to pending)"), permissions=["change"]
     )
     def hide_selected(self, request, queryset):
-        posts = list(queryset.filter(status=Experience.Status.APPROVED))
-        for experience in posts:
-            moderation.hide(experience, moderator=request.user)
-            self.log_change(request, experience, _("Hidden from the site."))
+        count = self._decide_each(
+            request,
+            queryset.filter(status=Experience.Status.APPROVED),
+            lambda post: moderation.hide(post, moderator=request.user),
+            _("Hidden from the site."),
+        )
         self.message_user(
             request,
-            ngettext("%d post hidden.", "%d posts hidden.", len(posts)) % len(posts),
+            ngettext("%d post hidden.", "%d posts hidden.", count) % count,
             messages.SUCCESS,
         )
+
+    def _decide_each(self, request, posts, decide, log_message):
+        """Apply `decide` to each post and log it in the admin history; return how many."""
+        # A loop through the workflow, not update(): each decision is recorded,
+        # logged and, for approvals and rejections, e-mailed to its author.
+        posts = list(posts)
+        for experience in posts:
+            decide(experience)
+            self.log_change(request, experience, log_message)
+        return len(posts)
 
     def get_urls(self):
         hide = self.admin_site.admin_view(self.hide_view)
