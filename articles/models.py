@@ -67,9 +67,13 @@ class ArticleQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def cards(self):
+        """Load what a short entry shows (title, excerpt, category, date), not the body."""
+        return self.select_related("category").defer("body", "body_html")
+
     def for_listing(self):
-        """Load what an article card shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related("tags").defer("body", "body_html")
+        """Load what an article card shows, tags included, in a fixed number of queries."""
+        return self.cards().prefetch_related("tags")
 
     def related_to(self, article, limit=10):
         """Return up to `limit` public articles to read after `article`, best first.
@@ -106,8 +110,7 @@ class ArticleQuerySet(models.QuerySet):
         )
         return (
             candidates.annotate(related_score=score, same_category=same_category)
-            .select_related("category")
-            .defer("body", "body_html")
+            .cards()
             .order_by("-related_score", "-same_category", "-published_at", "-id")[:limit]
         )
 
@@ -115,6 +118,11 @@ class ArticleQuerySet(models.QuerySet):
 # Weights are whole numbers (thousandths) so that equal tag sets give exactly
 # equal scores on every database, and the tie-breaks decide the order.
 WEIGHT_SCALE = 1000
+
+
+def rarity_weight(total, frequency):
+    """Return the weight of a tag on `frequency` of `total` public articles: 1000·ln(1 + N/df)."""
+    return round(WEIGHT_SCALE * math.log(1 + total / frequency))
 
 
 def tag_weights(article):
@@ -130,10 +138,7 @@ def tag_weights(article):
         .values("tag_id")
         .annotate(df=Count("id"), total=Subquery(total, output_field=IntegerField()))
     )
-    return {
-        row["tag_id"]: round(WEIGHT_SCALE * math.log(1 + row["total"] / row["df"]))
-        for row in frequencies
-    }
+    return {row["tag_id"]: rarity_weight(row["total"], row["df"]) for row in frequencies}
 
 
 class TagQuerySet(models.QuerySet):

@@ -12,12 +12,10 @@ instead of one query per article; tests hold it to the same order as the
 `related_to()` query.
 """
 
-import math
-
 import numpy as np
 from django.db import connection, transaction
 
-from articles.models import WEIGHT_SCALE, Article, RelatedArticle, TaggedArticle
+from articles.models import Article, RelatedArticle, TaggedArticle, rarity_weight
 
 SHOWN = 10
 # Stored lists are longer than shown, so a few neighbours can stop being public
@@ -31,8 +29,7 @@ def related_for_page(article, limit=SHOWN):
     stored = list(
         Article.objects.published()
         .filter(related_from__article=article)
-        .select_related("category")
-        .defer("body", "body_html")
+        .cards()
         .order_by("related_from__rank")[:limit]
     )
     if len(stored) == limit:
@@ -74,7 +71,7 @@ def rank_all():
     frequency = tagged.sum(axis=0)
     # The same integer weights as tag_weights(): sums stay exact in float32.
     weights = np.array(
-        [round(WEIGHT_SCALE * math.log(1 + total / df)) if df else 0 for df in frequency],
+        [rarity_weight(total, df) if df else 0 for df in frequency],
         dtype=np.float32,
     )
     weighted = tagged * weights

@@ -23,9 +23,7 @@ def home(request):
     ).order_by("position", "name")  # an aggregate drops Meta.ordering
     context = {
         "latest": public.for_listing()[:8],
-        "most_helpful": public.select_related("category")
-        .defer("body", "body_html")
-        .order_by(*ORDERINGS["helpful"])[:5],
+        "most_helpful": public.cards().order_by(*ORDERINGS["helpful"])[:5],
         "categories": categories,
         "experiences": Experience.objects.approved().select_related("author")[:5],
     }
