@@ -9,3 +9,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import signals  # noqa: F401 (connects the receivers)
+        from articles.models import Article
+        from portal import pagecache
+
+        # A scheduled article goes public with no save to announce it.
+        pagecache.expire_when(Article.objects.next_publication)

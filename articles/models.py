@@ -61,6 +61,11 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles the public may read: published, and their time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_publication(self):
+        """Return when the next scheduled article goes public, or None."""
+        upcoming = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return upcoming.aggregate(first=models.Min("published_at"))["first"]
+
     def visible_to(self, user):
         """Return what `user` may open: editors also preview drafts and scheduled articles."""
         if user.is_staff and user.has_perm("articles.view_article"):

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from articles.models import Article, RelatedArticle, TaggedArticle, rarity_weight
+from portal import pagecache
 
 SHOWN = 10
 # Stored lists are longer than shown, so a few neighbours can stop being public
@@ -105,6 +106,7 @@ def refresh_all():
     lists = rank_all()
     with transaction.atomic():
         _store(lists)
+        pagecache.content_changed()
     return len(lists)
 
 

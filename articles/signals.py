@@ -1,10 +1,11 @@
-"""Keep derived data in step with articles: the search index and related lists."""
+"""Keep derived data in step with articles: search index, related lists, cached pages."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles import related, search
-from articles.models import Article, SearchEntry
+from articles.models import Article, Category, SearchEntry, Tag
+from portal import pagecache
 
 # Saves that touch none of these leave the indexed text as it was.
 INDEXED_FIELDS = {"title", "summary", "body"}
@@ -37,3 +38,17 @@ def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
 @receiver(post_delete, sender=Article, dispatch_uid="unindex_article")
 def unindex_article(sender, instance, **kwargs):
     search.unindex(SearchEntry.Kind.ARTICLE, instance.pk)
+
+
+# Articles, their categories and tags show on most pages (menus, cards,
+# "people also read"), so any change to them makes every cached page stale.
+@receiver(post_save, sender=Article, dispatch_uid="article_pages_changed")
+@receiver(post_delete, sender=Article, dispatch_uid="article_pages_deleted")
+@receiver(post_save, sender=Category, dispatch_uid="category_pages_changed")
+@receiver(post_delete, sender=Category, dispatch_uid="category_pages_deleted")
+@receiver(post_save, sender=Tag, dispatch_uid="tag_pages_changed")
+@receiver(post_delete, sender=Tag, dispatch_uid="tag_pages_deleted")
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="article_tags_pages_changed")
+def pages_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("post_"):
+        pagecache.content_changed()

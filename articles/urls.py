@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from articles import views
 from articles.feeds import CategoryFeed, LatestArticlesFeed
+from portal.pagecache import cache_for_anonymous as cached
 
 
 class UnicodeSlugConverter:
@@ -20,13 +21,17 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", cached(views.home), name="home"),
     path("search/", views.search_view, name="search"),
-    path("feed/", LatestArticlesFeed(), name="feed"),
-    path("articles/", views.ArticleListView.as_view(), name="list"),
-    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("feed/", cached(LatestArticlesFeed()), name="feed"),
+    path("articles/", cached(views.ArticleListView.as_view()), name="list"),
+    path("articles/<uslug:slug>/", cached(views.ArticleDetailView.as_view()), name="detail"),
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
-    path("categories/<uslug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
-    path("categories/<uslug:slug>/feed/", CategoryFeed(), name="category-feed"),
-    path("tags/<uslug:slug>/", views.TagArticleListView.as_view(), name="tag"),
+    path(
+        "categories/<uslug:slug>/",
+        cached(views.CategoryArticleListView.as_view()),
+        name="category",
+    ),
+    path("categories/<uslug:slug>/feed/", cached(CategoryFeed()), name="category-feed"),
+    path("tags/<uslug:slug>/", cached(views.TagArticleListView.as_view()), name="tag"),
 ]

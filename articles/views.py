@@ -12,6 +12,7 @@ from articles import search
 from articles.filters import ORDERINGS, ArticleFilter
 from articles.models import Article, Category, Tag
 from community.models import Experience
+from portal import pagecache
 
 HELPFUL_SESSION_KEY = "helpful_articles"
 
@@ -115,6 +116,9 @@ def helpful(request, slug):
         # One UPDATE … SET helpful_count = helpful_count + 1: exact under concurrency.
         Article.objects.filter(pk=article.pk).update(helpful_count=F("helpful_count") + 1)
         request.session[HELPFUL_SESSION_KEY] = [*voted, article.pk]
+        # Only the article's own page shows the exact count; lists that rank by
+        # it catch up with the next content change or within PAGE_CACHE_SECONDS.
+        pagecache.page_changed(article.get_absolute_url())
         messages.success(request, _("Thank you. Your vote helps other readers."))
     return redirect(article)
 

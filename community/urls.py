@@ -1,13 +1,14 @@
 from django.urls import path
 
 from community import views
+from portal.pagecache import cache_for_anonymous as cached
 
 app_name = "community"
 urlpatterns = [
-    path("", views.ExperienceListView.as_view(), name="list"),
+    path("", cached(views.ExperienceListView.as_view()), name="list"),
     path("new/", views.new_experience, name="new"),
     path("mine/", views.my_experiences, name="mine"),
-    path("<int:pk>/", views.ExperienceDetailView.as_view(), name="detail"),
+    path("<int:pk>/", cached(views.ExperienceDetailView.as_view()), name="detail"),
     path("<int:pk>/edit/", views.edit_experience, name="edit"),
     path("<int:pk>/submitted/", views.submitted, name="submitted"),
     path("<int:pk>/report/", views.report_experience, name="report"),

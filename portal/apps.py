@@ -1,4 +1,11 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+
+
+class PortalConfig(AppConfig):
+    """The project package: its template tags (`portal_tags`)."""
+
+    name = "portal"
 
 
 class PortalAdminConfig(AdminConfig):

@@ -37,6 +37,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "明白还款")
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",
+    "portal.apps.PortalConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,6 +115,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous readers' pages stay cached this long at most (0 turns the page cache
+# off); any content change makes them out of date at once (portal/pagecache.py).
+# Without Redis each process has its own cache, which suits one process only.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,6 +184,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# A friendlier 403 that offers a fresh form where it can (still a 403).
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,21 +5,23 @@ from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
 from community.views import LoginView, signup
-from portal.views import healthz, robots_txt
+from portal.pagecache import cache_for_anonymous as cached
+from portal.views import csrf_token, healthz, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    path("csrf/", csrf_token, name="csrf-token"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cached(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cached(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

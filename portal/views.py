@@ -1,7 +1,11 @@
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import never_cache
+
+from articles.models import Article
 
 
 @never_cache
@@ -23,3 +27,21 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@never_cache
+def csrf_token(request):
+    """Give this browser a CSRF token (and its cookie) for a form on a cached page."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def csrf_failure(request, reason=""):
+    """Explain a refused form (403) and, for a helpful vote, offer a fresh form to send again."""
+    article = None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "articles:helpful":
+        article = Article.objects.published().filter(slug=match.kwargs["slug"]).first()
+    return render(request, "403_csrf.html", {"article": article}, status=403)

@@ -15,16 +15,31 @@ def helpful_url(article):
     return f"{article.get_absolute_url()}helpful/"
 
 
-@pytest.mark.django_db
-def test_button_is_a_plain_post_form_with_a_csrf_token(client, make_article):
-    article = make_article()
-    html = client.get(article.get_absolute_url()).content.decode()
-    form = re.search(
+def helpful_form(html):
+    return re.search(
         r'<form class="helpful" method="post" action="([^"]+)">(.*?)</form>', html, re.S
     )
+
+
+@pytest.mark.django_db
+def test_button_is_a_plain_post_form_with_an_empty_token_on_the_shared_page(client, make_article):
+    article = make_article()
+    form = helpful_form(client.get(article.get_absolute_url()).content.decode())
     assert form.group(1) == helpful_url(article)
-    assert 'name="csrfmiddlewaretoken"' in form.group(2)
+    # Cached for every anonymous reader: the token is filled in on submit.
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-fill="/csrf/">' in (
+        form.group(2)
+    )
     assert "有用 (0)" in form.group(2)
+
+
+@pytest.mark.django_db
+def test_reader_with_a_session_gets_the_token_in_the_form(client, make_article):
+    article, other = make_article(), make_article()
+    client.post(helpful_url(other))  # now this browser has a session
+    form = helpful_form(client.get(article.get_absolute_url()).content.decode())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+    assert len(token) == 64
 
 
 @pytest.mark.django_db
@@ -45,16 +60,50 @@ def test_post_without_csrf_token_is_refused(make_article):
 
 
 @pytest.mark.django_db
-def test_post_with_csrf_token_counts_and_redirects_back(make_article):
+def test_token_fetched_for_the_cached_page_counts_and_redirects_back(make_article):
     article = make_article()
     client = Client(enforce_csrf_checks=True)
-    client.get(article.get_absolute_url())
-    token = client.cookies["csrftoken"].value
-    response = client.post(helpful_url(article), {"csrfmiddlewaretoken": token}, follow=True)
+    page = client.get(article.get_absolute_url())
+    assert "csrftoken" not in page.cookies  # one page for every reader: no cookie
+    # What static/js/csrf.js does on submit.
+    fetched = client.get("/csrf/", headers={"accept": "application/json"})
+    assert fetched["Cache-Control"].startswith("max-age=0")
+    response = client.post(
+        helpful_url(article), {"csrfmiddlewaretoken": fetched.json()["token"]}, follow=True
+    )
     assert response.redirect_chain == [(article.get_absolute_url(), 302)]
     html = response.content.decode()
     assert "有用 (1)" in html
     assert "谢谢" in html
+
+
+@pytest.mark.django_db
+def test_without_script_the_refusal_page_offers_a_fresh_form_that_counts(make_article):
+    article = make_article(title="逾期后怎么协商")
+    client = Client(enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+    refused = client.post(helpful_url(article), {"csrfmiddlewaretoken": ""})
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "“逾期后怎么协商”" in html
+    form = helpful_form(html)
+    assert form.group(1) == helpful_url(article)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+    article.refresh_from_db()
+    assert article.helpful_count == 0
+    response = client.post(helpful_url(article), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.helpful_count == 1
+
+
+@pytest.mark.django_db
+def test_refusal_elsewhere_offers_no_vote_form(make_article):
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post("/experiences/new/", {"title": "x"})
+    assert refused.status_code == 403
+    assert helpful_form(refused.content.decode()) is None
+    assert "<h1>请重试</h1>" in refused.content.decode()
 
 
 @pytest.mark.django_db

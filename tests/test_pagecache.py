@@ -1,0 +1,223 @@
+"""Anonymous readers get cached pages, and every change reaches them on the next request.
+
+These run on the cached configuration (PAGE_CACHE_SECONDS > 0, the default).
+Changes go through the admin, as editors and moderators make them.
+"""
+
+import datetime
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from community.models import Experience
+
+QUEUE = "/admin/community/experience/"
+
+
+def anonymous_html(url):
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def article_form(article, **changes):
+    """The admin change form's fields for `article`, with `changes` applied."""
+    published_at = timezone.localtime(article.published_at)
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "category": article.category_id,
+        "tags": ", ".join(article.tags.names()),
+        "summary": article.summary,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": published_at.strftime("%Y-%m-%d"),
+        "published_at_1": published_at.strftime("%H:%M:%S"),
+    }
+    return {**fields, **changes}
+
+
+def edit_in_admin(editor_client, article, **changes):
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = editor_client.post(url, article_form(article, **changes))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+@pytest.fixture
+def public_pages(make_article, make_experience):
+    """An article with a tag and an approved post about it; the URLs that show them."""
+    article = make_article("网贷逾期怎么办", tags=["逾期"])
+    make_experience("和催收协商成功", article=article, status=Experience.Status.APPROVED)
+    return article, [
+        "/",
+        "/articles/",
+        article.get_absolute_url(),
+        article.category.get_absolute_url(),
+        "/tags/逾期/",
+        "/experiences/",
+        "/feed/",
+        "/sitemap-articles.xml",
+    ]
+
+
+@pytest.mark.django_db
+def test_second_anonymous_request_is_served_without_queries(
+    public_pages, django_assert_num_queries
+):
+    _, urls = public_pages
+    for url in urls:
+        first = Client().get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            second = Client().get(url)
+        assert second.content == first.content
+        assert second["ETag"] == first["ETag"]
+        assert second["Cache-Control"] == "no-cache"
+        assert "Cookie" in second["Vary"]
+
+
+@pytest.mark.django_db
+def test_cached_page_keeps_the_security_headers(public_pages):
+    article, _ = public_pages
+    Client().get(article.get_absolute_url())
+    cached = Client().get(article.get_absolute_url())
+    assert "script-src 'self'" in cached["Content-Security-Policy"]
+    assert cached["X-Frame-Options"] == "DENY"
+    assert cached["X-Content-Type-Options"] == "nosniff"
+    assert not cached.cookies
+
+
+@pytest.mark.django_db
+def test_signed_in_reader_never_gets_the_anonymous_copy(public_pages, make_user):
+    article, _ = public_pages
+    Client().get(article.get_absolute_url())  # cached for anonymous readers
+    client = Client()
+    client.force_login(make_user("wang"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "我的帖子" in html
+    assert "我的帖子" not in anonymous_html(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_conditional_get_answers_304_until_the_article_changes(public_pages, editor_client):
+    article, _ = public_pages
+    url = article.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    assert Client().get(url, headers={"if-none-match": etag}).status_code == 304
+    edit_in_admin(editor_client, article, title="网贷逾期了，先做这三件事")
+    changed = Client().get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "先做这三件事" in changed.content.decode()
+
+
+@pytest.mark.django_db
+def test_publishing_in_the_admin_shows_at_once(public_pages, make_article, editor_client):
+    _, urls = public_pages
+    draft = make_article("协商还款的新规定", tags=["逾期"], status=Article.Status.DRAFT)
+    for url in urls:
+        assert "协商还款的新规定" not in anonymous_html(url)
+    response = editor_client.post(
+        "/admin/articles/article/", {"action": "publish_now", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    for url in ["/", "/articles/", draft.category.get_absolute_url(), "/tags/逾期/", "/feed/"]:
+        assert "协商还款的新规定" in anonymous_html(url), url
+    assert Client().get(draft.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_editing_and_retagging_in_the_admin_show_at_once(public_pages, editor_client):
+    article, urls = public_pages
+    for url in urls:
+        anonymous_html(url)
+    edit_in_admin(editor_client, article, title="逾期以后的正确做法", tags="上征信")
+    for url in ["/", "/articles/", article.get_absolute_url(), "/feed/"]:
+        html = anonymous_html(url)
+        assert "逾期以后的正确做法" in html, url
+        assert "网贷逾期怎么办" not in html, url
+    assert "/tags/%E4%B8%8A%E5%BE%81%E4%BF%A1/" in anonymous_html(article.get_absolute_url())
+    assert "逾期以后的正确做法" in anonymous_html("/tags/上征信/")
+    assert Client().get("/tags/逾期/").status_code == 404  # no public article has it now
+
+
+@pytest.mark.django_db
+def test_unpublishing_in_the_admin_hides_at_once(public_pages, editor_client):
+    article, urls = public_pages
+    for url in urls:
+        anonymous_html(url)
+    edit_in_admin(editor_client, article, status=Article.Status.DRAFT)
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    for url in ["/", "/articles/", article.category.get_absolute_url(), "/feed/"]:
+        assert "网贷逾期怎么办" not in anonymous_html(url), url
+
+
+@pytest.mark.django_db
+def test_scheduled_article_appears_when_its_time_comes(make_article):
+    make_article("两秒后上线的文章", published_at=timezone.now() + datetime.timedelta(seconds=1.5))
+    assert "两秒后上线的文章" not in anonymous_html("/articles/")
+    assert "两秒后上线的文章" not in anonymous_html("/articles/")  # from the cache
+    time.sleep(1.6)
+    assert "两秒后上线的文章" in anonymous_html("/articles/")
+
+
+@pytest.mark.django_db
+def test_moderator_approval_and_hiding_show_at_once(public_pages, make_experience, moderator):
+    article, _ = public_pages
+    post = make_experience("刚通过审核的经历", article=article)
+    pages = ["/experiences/", article.get_absolute_url(), "/"]
+    for url in pages:
+        assert "刚通过审核的经历" not in anonymous_html(url)
+    staff = Client()
+    staff.force_login(moderator)
+    response = staff.post(QUEUE, {"action": "approve_selected", "_selected_action": [post.pk]})
+    assert response.status_code == 302
+    for url in pages:
+        assert "刚通过审核的经历" in anonymous_html(url), url
+    assert Client().get(post.get_absolute_url()).status_code == 200
+
+    response = staff.post(f"{QUEUE}{post.pk}/hide/", {"reason": "含有联系方式"})
+    assert response.status_code == 302
+    for url in pages:
+        assert "刚通过审核的经历" not in anonymous_html(url), url
+    assert Client().get(post.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_helpful_vote_shows_on_the_article_page_at_once(public_pages):
+    article, _ = public_pages
+    assert "有用 (0)" in anonymous_html(article.get_absolute_url())
+    voter = Client()
+    assert voter.post(f"{article.get_absolute_url()}helpful/").status_code == 302
+    assert "有用 (1)" in anonymous_html(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_new_pending_post_and_sign_up_keep_the_cache(
+    public_pages, make_experience, make_user, django_assert_num_queries
+):
+    article, _ = public_pages
+    Client().get(article.get_absolute_url())
+    make_user("newcomer")
+    make_experience("待审核的帖子", article=article)
+    with django_assert_num_queries(0):
+        cached = Client().get(article.get_absolute_url())
+    assert "待审核的帖子" not in cached.content.decode()
+
+
+@pytest.mark.django_db
+def test_zero_seconds_turns_the_page_cache_off(public_pages, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article, _ = public_pages
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(article.get_absolute_url())
+        counts.append(len(queries))
+        assert "ETag" not in response
+    assert counts[0] == counts[1] > 0
