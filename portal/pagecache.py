@@ -31,11 +31,14 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "page:generation"
+# Part of every stored page's key: change it when the stored format changes.
+FORMAT = 2
 _expiry_functions = []
 
 
@@ -55,35 +58,55 @@ def content_changed():
 
 def page_changed(path):
     """Make the cached copies of one path (with any query string) out of date."""
-    _renew(_path_key(path))
-    transaction.on_commit(lambda: _renew(_path_key(path)))
+    _renew(_path_key(path), _path_token_seconds())
+    transaction.on_commit(lambda: _renew(_path_key(path), _path_token_seconds()))
 
 
 def cache_for_anonymous(view):
-    """Serve `view` from the page cache to anonymous readers; see the module docstring."""
+    """Let PageCacheMiddleware keep what `view` renders for anonymous readers."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        page_key = _page_key(request)
-        path_key = _path_key(request.path)
+        if hasattr(request, "page_cache_tokens"):
+            request.shared_page = True  # also tells {% csrf_field %} to leave the token out
+        return view(request, *args, **kwargs)
+
+    wrapper.page_cache = True
+    return wrapper
+
+
+class PageCacheMiddleware:
+    """Answer anonymous readers from the page cache; store what cacheable views render.
+
+    It sits just inside SecurityMiddleware and WhiteNoise, so a stored page
+    keeps the headers the inner middleware gave it (CSP, frame and cookie
+    rules) and a hit skips sessions, CSRF and the view entirely.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (_cacheable(request) and _cached_view(request)):
+            return self.get_response(request)
+        page_key, path_key = _page_key(request), _path_key(request.path)
         found = cache.get_many([GENERATION_KEY, path_key, page_key])
-        tokens = (_current(found, GENERATION_KEY), _current(found, path_key))
+        tokens = (found.get(GENERATION_KEY), found.get(path_key))
         entry = found.get(page_key)
         if entry and entry["tokens"] == tokens and time.time() < entry["expires"]:
             return _respond(request, entry)
-        request.shared_page = True  # tells {% csrf_field %} to leave the token out
-        response = view(request, *args, **kwargs)
-        if not _storable(response):
+        # Read before rendering: a change during the rendering renews a token,
+        # and the page stored under the old one is never served.
+        request.page_cache_tokens = tokens
+        response = self.get_response(request)
+        if not (getattr(request, "shared_page", False) and _storable(response)):
             return response
-        if hasattr(response, "render"):
-            response.render()
+        tokens = _started(tokens, path_key)
+        if tokens is None:
+            return response
         entry = _entry(response, tokens)
         cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
         return _respond(request, entry)
-
-    return wrapper
 
 
 def _cacheable(request):
@@ -95,21 +118,41 @@ def _cacheable(request):
     )
 
 
+def _cached_view(request):
+    try:
+        return getattr(resolve(request.path_info).func, "page_cache", False)
+    except Resolver404:
+        return False
+
+
 def _storable(response):
     return response.status_code == 200 and not response.cookies and not response.streaming
 
 
-def _current(found, key):
-    """Return the token stored under `key`, creating one if there is none (or it was evicted)."""
-    token = found.get(key)
-    if token is None:
-        cache.add(key, secrets.token_hex(8), None)
-        token = cache.get(key)
-    return token
+def _started(tokens, path_key):
+    """Return `tokens` with any missing one (first visit, or expired) started now.
+
+    None if another request set a token meanwhile: something changed while
+    this page was rendered, so it must not be stored.
+    """
+    keys = [(GENERATION_KEY, None), (path_key, _path_token_seconds())]
+    started = []
+    for token, (key, timeout) in zip(tokens, keys, strict=True):
+        if token is None:
+            token = secrets.token_hex(8)
+            if not cache.add(key, token, timeout):
+                return None
+        started.append(token)
+    return tuple(started)
 
 
-def _renew(key):
-    cache.set(key, secrets.token_hex(8), None)
+def _renew(key, timeout=None):
+    cache.set(key, secrets.token_hex(8), timeout)
+
+
+def _path_token_seconds():
+    # Outlives every page stored under it; one that expires only causes a miss.
+    return 2 * settings.PAGE_CACHE_SECONDS
 
 
 def _expires():
@@ -120,22 +163,23 @@ def _expires():
 
 def _entry(response, tokens):
     content = response.content
+    etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    response["ETag"] = etag
+    # Browsers keep the page but ask each time (a 304 when nothing changed); a
+    # signed-in reader's cookie gets them their own page.
+    patch_cache_control(response, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
     return {
         "tokens": tokens,
         "expires": _expires(),
-        "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
-        "content_type": response["Content-Type"],
+        "etag": etag,
+        "headers": list(response.items()),
         "content": content,
     }
 
 
 def _respond(request, entry):
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    response["ETag"] = entry["etag"]
-    # Browsers keep the page but ask again each time (a 304 when nothing changed);
-    # a signed-in reader's cookie gets them their own page.
-    patch_cache_control(response, no_cache=True)
-    patch_vary_headers(response, ["Cookie"])
+    response = HttpResponse(entry["content"], headers=dict(entry["headers"]))
     return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
@@ -144,7 +188,7 @@ def _digest(text):
 
 
 def _page_key(request):
-    return f"page:{get_language()}:{_digest(request.get_full_path())}"
+    return f"page:{FORMAT}:{get_language()}:{_digest(request.get_full_path())}"
 
 
 def _path_key(path):

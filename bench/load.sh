@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Load the production configuration (`make serve`) with wrk and compare each
+# page with the cheapest view the same server can answer (the floor).
+#
+#   bench/load.sh                 # 3 rounds of 10 s per page, 32 connections
+#   ROUNDS=5 DURATION=20 bench/load.sh
+#
+# The database is the discovery benchmark's 100k-article SQLite file, built
+# on first use into bench/.data/ (about 4 minutes). Redis holds the cache and
+# sessions. Pages are measured in turn within each round, so every page sees
+# the same machine conditions; the table gives the median over the rounds.
+#
+# Pages: the floor (/bench/floor/, bench/urls.py), the home page, the article
+# list, an article page served from the page cache (1,000 articles, warmed
+# first), an article page rendered for every request (a random one of all
+# 100k, with a session cookie, as for a signed-in reader), and a search.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PORT=${PORT:-8765}
+DB=${DB:-bench/.data/load-100k.sqlite3}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+make --silent install
+PYTHON=.venv/bin/python
+mkdir -p "$(dirname "$DB")"
+DB=$(realpath "$DB")
+export DATABASE_URL="sqlite:///$DB" DJANGO_SETTINGS_MODULE=bench.settings
+export GUNICORN_BIND="127.0.0.1:$PORT" DJANGO_LOG_LEVEL=WARNING
+if [ ! -f "$DB" ]; then
+  echo "Building the 100k-article database in $DB …" >&2
+  DJANGO_SETTINGS_MODULE=portal.settings $PYTHON bench/discovery.py --build 100000 >&2
+fi
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill -- "-$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+$PYTHON - "$REDIS_URL" <<'EOF'
+import sys, redis
+redis.Redis.from_url(sys.argv[1]).flushdb()
+EOF
+
+# The server in its own process group, so cleanup stops gunicorn and its workers.
+setsid make --silent serve >"$work/server.log" 2>&1 &
+server=$!
+base="http://127.0.0.1:$PORT"
+for _ in $(seq 200); do
+  curl -fs "$base/healthz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "$base/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+
+# One file of paths per page; wrk.lua picks one at random for each request.
+$PYTHON - "$DB" "$work" <<'EOF'
+import random, sqlite3, sys, urllib.parse
+from pathlib import Path
+db, work = sys.argv[1], Path(sys.argv[2])
+slugs = [row[0] for row in sqlite3.connect(db).execute(
+    "SELECT slug FROM articles_article WHERE status = 'published'")]
+rng = random.Random(1)
+article = lambda slug: f"/articles/{urllib.parse.quote(slug)}/\n"
+(work / "floor").write_text("/bench/floor/\n")
+(work / "home").write_text("/\n")
+(work / "list").write_text("/articles/\n")
+(work / "article_cached").write_text("".join(article(s) for s in rng.sample(slugs, 1000)))
+(work / "article_uncached").write_text("".join(article(s) for s in slugs))
+queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
+(work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
+EOF
+PAGES=(floor home list article_cached article_uncached search)
+
+# Fill the page cache for the cached pages before measuring them.
+for page in home list article_cached; do
+  sed "s|^|$base|" "$work/$page" | xargs -n 1 -P 4 curl -fs -o /dev/null
+done
+
+for round in $(seq "$ROUNDS"); do
+  for page in "${PAGES[@]}"; do
+    cookie=""
+    # A session cookie takes the reader past the page cache.
+    [ "$page" = article_uncached ] && cookie="sessionid=loadbenchnosuchsession0123456789ab"
+    result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" \
+      wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" -s bench/wrk.lua "$base" | tail -1)
+    echo "{\"page\": \"$page\", \"round\": $round, \"result\": $result}" | tee -a "$work/results"
+  done
+done
+
+master=$(pgrep -f "gunicorn portal.wsgi" -g "$server" -o)
+workers=$(pgrep -P "$master" | tr '\n' ' ')
+# shellcheck disable=SC2086
+memory=$(ps -o rss= -p ${workers// /,} | awk '{print $1}' | tr '\n' ' ')
+
+$PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" <<'EOF'
+import json, platform, os, statistics, sys, datetime
+results, memory, connections, duration, rounds = sys.argv[1:]
+rows = {}
+for line in open(results):
+    row = json.loads(line)
+    rows.setdefault(row["page"], []).append(row["result"])
+floor = statistics.median(r["rps"] for r in rows["floor"])
+print()
+print(f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} cores · "
+      f"gunicorn (gunicorn.conf.py) · {connections} connections · {rounds} × {duration} s")
+print()
+print("| page | req/s (median) | p99 ms | errors | × floor |")
+print("| --- | ---: | ---: | ---: | ---: |")
+for page, runs in rows.items():
+    rps = statistics.median(r["rps"] for r in runs)
+    p99 = statistics.median(r["p99_ms"] for r in runs)
+    errors = sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs)
+    print(f"| {page} | {rps:,.0f} | {p99:.1f} | {errors} | {rps / floor:.2f} |")
+rss = [int(kb) / 1024 for kb in memory.split()]
+print()
+print(f"worker memory (RSS) after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
+EOF

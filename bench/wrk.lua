@@ -1,0 +1,28 @@
+-- wrk script for bench/load.sh: requests a random path from PATHS_FILE (one
+-- path a line), sends COOKIE if set, and prints a JSON summary at the end.
+local paths = {}
+
+function init(args)
+  for line in io.lines(os.getenv("PATHS_FILE")) do
+    paths[#paths + 1] = line
+  end
+  math.randomseed(os.time() + tonumber(tostring(paths):sub(-6), 16))
+end
+
+local cookie = os.getenv("COOKIE")
+
+function request()
+  local headers = {}
+  if cookie and cookie ~= "" then headers["Cookie"] = cookie end
+  return wrk.format("GET", paths[math.random(#paths)], headers)
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    '{"rps": %.1f, "p99_ms": %.2f, "median_ms": %.2f, "requests": %d, ' ..
+    '"non_2xx_3xx": %d, "socket_errors": %d}\n',
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(99) / 1000, latency:percentile(50) / 1000, summary.requests,
+    errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+end
