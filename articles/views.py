@@ -94,11 +94,20 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).select_related("category")
 
+    def get_object(self, queryset=None):
+        if self.request.user.is_staff:  # editors may preview: their lookup is their own
+            return super().get_object(queryset)
+        # Every reader gets the same article: keep it until the page changes.
+        return pagecache.cached_for_page(
+            self.request, "article", lambda: super(ArticleDetailView, self).get_object(queryset)
+        )
+
     def get_context_data(self, **kwargs):
         article = self.object
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
         return super().get_context_data(
-            tags=list(article.tags.order_by("name")),
+            # Lazy: cached fragments that show the tags skip the query.
+            tags=article.tags.order_by("name"),
             experiences=article.experiences.approved().select_related("author")[:5],
             already_helpful=article.pk in voted,
             **kwargs,

@@ -11,9 +11,11 @@
 # the same machine conditions; the table gives the median over the rounds.
 #
 # Pages: the floor (/bench/floor/, bench/urls.py), the home page, the article
-# list, an article page served from the page cache (1,000 articles, warmed
-# first), an article page rendered for every request (a random one of all
-# 100k, with a session cookie, as for a signed-in reader), and a search.
+# list, and the article page three ways: from the page cache (a random one of
+# 1,000 articles, warmed first); rendered for every request, as for a
+# signed-in reader (a session cookie), for the same 1,000 articles, whose
+# fragments are cached; and rendered cold, a random one of all 100k. Last, a
+# search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +53,7 @@ redis.Redis.from_url(sys.argv[1]).flushdb()
 EOF
 
 # The server in its own process group, so cleanup stops gunicorn and its workers.
-setsid make --silent serve >"$work/server.log" 2>&1 &
+GUNICORN_CMD_ARGS="--pid $work/gunicorn.pid" setsid make --silent serve >"$work/server.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$PORT"
 for _ in $(seq 200); do
@@ -72,33 +74,36 @@ article = lambda slug: f"/articles/{urllib.parse.quote(slug)}/\n"
 (work / "floor").write_text("/bench/floor/\n")
 (work / "home").write_text("/\n")
 (work / "list").write_text("/articles/\n")
-(work / "article_cached").write_text("".join(article(s) for s in rng.sample(slugs, 1000)))
-(work / "article_uncached").write_text("".join(article(s) for s in slugs))
+hot = "".join(article(s) for s in rng.sample(slugs, 1000))
+(work / "article_cached").write_text(hot)
+(work / "article_rendered").write_text(hot)
+(work / "article_cold").write_text("".join(article(s) for s in slugs))
 queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
 (work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
 EOF
-PAGES=(floor home list article_cached article_uncached search)
+PAGES=(floor home list article_cached article_rendered article_cold search)
+SESSION="sessionid=loadbenchnosuchsession0123456789ab"
 
-# Fill the page cache for the cached pages before measuring them.
+# Fill the page cache, and each worker's fragments for the 1,000 articles.
 for page in home list article_cached; do
   sed "s|^|$base|" "$work/$page" | xargs -n 1 -P 4 curl -fs -o /dev/null
+done
+for _ in 1 2 3; do
+  sed "s|^|$base|" "$work/article_rendered" | xargs -n 1 -P 4 curl -fs -o /dev/null -b "$SESSION"
 done
 
 for round in $(seq "$ROUNDS"); do
   for page in "${PAGES[@]}"; do
     cookie=""
-    # A session cookie takes the reader past the page cache.
-    [ "$page" = article_uncached ] && cookie="sessionid=loadbenchnosuchsession0123456789ab"
+    # A session cookie takes the reader past the page cache, as when signed in.
+    case $page in article_rendered | article_cold) cookie=$SESSION ;; esac
     result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" \
       wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" -s bench/wrk.lua "$base" | tail -1)
     echo "{\"page\": \"$page\", \"round\": $round, \"result\": $result}" | tee -a "$work/results"
   done
 done
 
-master=$(pgrep -f "gunicorn portal.wsgi" -g "$server" -o)
-workers=$(pgrep -P "$master" | tr '\n' ' ')
-# shellcheck disable=SC2086
-memory=$(ps -o rss= -p ${workers// /,} | awk '{print $1}' | tr '\n' ' ')
+memory=$(ps -o rss= --ppid "$(cat "$work/gunicorn.pid")" | tr '\n' ' ')
 
 $PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" <<'EOF'
 import json, platform, os, statistics, sys, datetime

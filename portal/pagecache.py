@@ -23,12 +23,13 @@ field (`{% csrf_field %}`) that static/js/csrf.js fills in on submit.
 
 import functools
 import hashlib
+import math
 import secrets
 import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -37,9 +38,13 @@ from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
 GENERATION_KEY = "page:generation"
+# (generation, timestamp): when the next scheduled change happens, or infinity.
+NEXT_CHANGE_KEY = "page:next-change"
 # Part of every stored page's key: change it when the stored format changes.
 FORMAT = 2
 _expiry_functions = []
+# Each process's own store for rendered fragments and objects (see settings).
+fragments = caches["fragments"]
 
 
 def expire_when(function):
@@ -62,6 +67,67 @@ def page_changed(path):
     transaction.on_commit(lambda: _renew(_path_key(path), _path_token_seconds()))
 
 
+def generation(request):
+    """Return the site-wide token this request renders under (read once, then kept).
+
+    Templates put it in the keys of cached fragments ({% cache %}), so a
+    content change leaves every fragment behind along with the pages.
+    """
+    return _tokens(request)[0]
+
+
+def page_version(request):
+    """Return a string naming this page's current content (None before its first change).
+
+    Changes with the generation and with `page_changed(request.path)`: the key
+    for objects cached for one page, such as the article it shows.
+    """
+    gen, path_token = _tokens(request)
+    return f"{gen}.{path_token}" if path_token else None
+
+
+def cached_for_page(request, name, compute):
+    """Return `compute()`, kept in the fragment cache until this page changes."""
+    version = page_version(request)
+    key = f"{name}:{FORMAT}:{_digest(request.path)}"
+    if version:
+        value = fragments.get(f"{key}:{version}")
+        if value is not None:
+            return value
+    value = compute()
+    if version is None:
+        request.page_path_token = _started(_path_key(request.path))
+        version = page_version(request)
+    if version:
+        fragments.set(f"{key}:{version}", value, fragment_seconds(request))
+    return value
+
+
+def _tokens(request):
+    """Read the generation and the path's token once per request, with one round trip."""
+    if not hasattr(request, "page_generation"):
+        tokens = getattr(request, "page_cache_tokens", None)
+        if tokens is None:
+            path_key = _path_key(request.path)
+            found = cache.get_many([GENERATION_KEY, path_key, NEXT_CHANGE_KEY])
+            request.page_next_change_found = found.get(NEXT_CHANGE_KEY)
+            tokens = (found.get(GENERATION_KEY), found.get(path_key))
+        token = tokens[0]
+        if token is None:
+            cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+            token = cache.get(GENERATION_KEY)
+        request.page_generation = token
+        request.page_path_token = tokens[1]
+    return request.page_generation, request.page_path_token
+
+
+def fragment_seconds(request):
+    """Return how long a fragment rendered now may be kept (0: not at all)."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return 0
+    return max(0, int(_expires(request) - time.time()))
+
+
 def cache_for_anonymous(view):
     """Let PageCacheMiddleware keep what `view` renders for anonymous readers."""
 
@@ -69,6 +135,8 @@ def cache_for_anonymous(view):
     def wrapper(request, *args, **kwargs):
         if hasattr(request, "page_cache_tokens"):
             request.shared_page = True  # also tells {% csrf_field %} to leave the token out
+        # Fix the generation before the view reads any data (see `generation`).
+        generation(request)
         return view(request, *args, **kwargs)
 
     wrapper.page_cache = True
@@ -101,10 +169,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not (getattr(request, "shared_page", False) and _storable(response)):
             return response
-        tokens = _started(tokens, path_key)
-        if tokens is None:
+        # The view's wrapper fixed the generation before reading any data.
+        path_token = request.page_path_token or _started(path_key)
+        if path_token is None:
             return response
-        entry = _entry(response, tokens)
+        tokens = (request.page_generation, path_token)
+        entry = _entry(request, response, tokens)
         cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
         return _respond(request, entry)
 
@@ -129,21 +199,14 @@ def _storable(response):
     return response.status_code == 200 and not response.cookies and not response.streaming
 
 
-def _started(tokens, path_key):
-    """Return `tokens` with any missing one (first visit, or expired) started now.
+def _started(path_key):
+    """Start the path's token (first visit, or it expired) and return it.
 
-    None if another request set a token meanwhile: something changed while
-    this page was rendered, so it must not be stored.
+    None if another request set it meanwhile: the page changed while it was
+    being rendered, so this rendering must not be stored.
     """
-    keys = [(GENERATION_KEY, None), (path_key, _path_token_seconds())]
-    started = []
-    for token, (key, timeout) in zip(tokens, keys, strict=True):
-        if token is None:
-            token = secrets.token_hex(8)
-            if not cache.add(key, token, timeout):
-                return None
-        started.append(token)
-    return tuple(started)
+    token = secrets.token_hex(8)
+    return token if cache.add(path_key, token, _path_token_seconds()) else None
 
 
 def _renew(key, timeout=None):
@@ -155,13 +218,24 @@ def _path_token_seconds():
     return 2 * settings.PAGE_CACHE_SECONDS
 
 
-def _expires():
-    moments = [moment for moment in (f() for f in _expiry_functions) if moment is not None]
-    lifetime = time.time() + settings.PAGE_CACHE_SECONDS
-    return min([lifetime, *(moment.timestamp() for moment in moments)])
+def _expires(request):
+    """Return when what is rendered now goes out of date (a timestamp)."""
+    now = time.time()
+    if not hasattr(request, "page_next_change"):
+        current = generation(request)
+        found = getattr(request, "page_next_change_found", None) or cache.get(NEXT_CHANGE_KEY)
+        if found and found[0] == current and found[1] > now:
+            moment = found[1]
+        else:
+            # Worked out once per generation: rescheduling renews the generation.
+            moments = [f() for f in _expiry_functions]
+            moment = min([math.inf, *(m.timestamp() for m in moments if m is not None)])
+            cache.set(NEXT_CHANGE_KEY, (current, moment), None)
+        request.page_next_change = moment
+    return min(now + settings.PAGE_CACHE_SECONDS, request.page_next_change)
 
 
-def _entry(response, tokens):
+def _entry(request, response, tokens):
     content = response.content
     etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
     response["ETag"] = etag
@@ -171,7 +245,7 @@ def _entry(response, tokens):
     patch_vary_headers(response, ["Cookie"])
     return {
         "tokens": tokens,
-        "expires": _expires(),
+        "expires": _expires(request),
         "etag": etag,
         "headers": list(response.items()),
         "content": content,

@@ -116,6 +116,13 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments ({% cache … using="fragments" %}) stay in each process: their
+# keys carry the shared content generation, so they never go stale.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 # Anonymous readers' pages stay cached this long at most (0 turns the page cache
 # off); any content change makes them out of date at once (portal/pagecache.py).
 # Without Redis each process has its own cache, which suits one process only.

@@ -221,3 +221,44 @@ def test_zero_seconds_turns_the_page_cache_off(public_pages, settings):
         counts.append(len(queries))
         assert "ETag" not in response
     assert counts[0] == counts[1] > 0
+
+
+@pytest.mark.django_db
+def test_signed_in_reader_sees_edits_at_once_through_cached_fragments(
+    public_pages, make_user, editor_client
+):
+    article, _ = public_pages
+    reader = Client()
+    reader.force_login(make_user("li"))
+    url = article.get_absolute_url()
+    assert "网贷逾期怎么办" in reader.get(url).content.decode()
+    edit_in_admin(editor_client, article, title="逾期以后的正确做法", tags="上征信")
+    html = reader.get(url).content.decode()
+    assert "逾期以后的正确做法" in html
+    assert 'content="上征信"' in html  # the cached head fragment followed too
+    assert "网贷逾期怎么办" not in html
+
+
+@pytest.mark.django_db
+def test_warm_cache_leaves_the_signed_in_reader_two_queries(public_pages, make_user):
+    article, _ = public_pages
+    reader = Client()
+    reader.force_login(make_user("li"))
+    reader.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        reader.get(article.get_absolute_url())
+    # The session and the reader; the article, menus, text and lists come from the cache.
+    assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == [
+        '"django_session"',
+        '"auth_user"',
+    ]
+
+
+@pytest.mark.django_db
+def test_signed_in_reader_sees_other_readers_votes_at_once(public_pages, make_user):
+    article, _ = public_pages
+    reader = Client()
+    reader.force_login(make_user("li"))
+    assert "有用 (0)" in reader.get(article.get_absolute_url()).content.decode()
+    assert Client().post(f"{article.get_absolute_url()}helpful/").status_code == 302
+    assert "有用 (1)" in reader.get(article.get_absolute_url()).content.decode()

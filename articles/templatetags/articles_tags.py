@@ -14,8 +14,15 @@ register = template.Library()
 
 @register.inclusion_tag("includes/category_nav.html", takes_context=True)
 def category_nav(context):
-    """Render the site menu of categories, marking the current one."""
-    return {"categories": Category.objects.all(), "request": context.get("request")}
+    """Render the site menu of categories, marking the current one (cached per menu state)."""
+    path = context["request"].path
+    return {
+        "categories": Category.objects.all(),
+        # Only list pages can be current: every other page shares one cached menu.
+        "current": path if path == "/articles/" or path.startswith("/categories/") else "",
+        "PAGE_GENERATION": context.get("PAGE_GENERATION"),
+        "FRAGMENT_SECONDS": context.get("FRAGMENT_SECONDS"),
+    }
 
 
 @register.inclusion_tag("includes/related_articles.html")

@@ -1,20 +1,12 @@
 """Every public page runs a fixed, small number of SQL queries, whatever the data."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles import related
+from tests.queries import count_queries
 
 MAX_QUERIES = 10
 TAGS = ["逾期", "网贷", "征信查询", "爆通讯录", "协商还款", "信用卡", "起诉", "借条"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 @pytest.fixture

@@ -1,19 +1,11 @@
 """Community pages and the moderation queue run a fixed number of queries."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from community.models import Experience, Report
+from tests.queries import count_queries
 
 TAGS = ["逾期", "网贷", "爆通讯录", "协商还款", "信用卡"]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 def add_posts(make_experience, make_user, number, *, tags, reports):
