@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -106,9 +107,12 @@ class ArticleDetailView(DetailView):
         article = self.object
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
         return super().get_context_data(
-            # Lazy: cached fragments that show the tags skip the query.
-            tags=article.tags.order_by("name"),
-            experiences=article.experiences.approved().select_related("author")[:5],
+            # Lazy: when the fragments that show them are cached, not even
+            # the querysets are built.
+            tags=SimpleLazyObject(lambda: list(article.tags.order_by("name"))),
+            experiences=SimpleLazyObject(
+                lambda: list(article.experiences.approved().select_related("author")[:5])
+            ),
             already_helpful=article.pk in voted,
             **kwargs,
         )

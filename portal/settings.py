@@ -93,8 +93,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside one writer; IMMEDIATE transactions take the
     # write lock up front, so concurrent writers wait (up to `timeout` seconds)
-    # instead of failing with "database is locked" halfway through.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # instead of failing with "database is locked" halfway through. Connections
+    # are kept (CONN_MAX_AGE): a new one starts with an empty page cache and
+    # makes every query read from the file again.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
