@@ -12,9 +12,9 @@
 #
 # Pages: the floor (/bench/floor/, bench/urls.py), the home page, the article
 # list, and the article page three ways: from the page cache (a random one of
-# 1,000 articles, warmed first); rendered for every request, as for a
-# signed-in reader (a session cookie), for the same 1,000 articles, whose
-# fragments are cached; and rendered cold, a random one of all 100k. Last, a
+# 1,000 articles, warmed first); rendered for every request for a signed-in
+# reader, for the same 1,000 articles, whose fragments are cached; and
+# rendered for a signed-in reader cold, a random one of all 100k. Last, a
 # search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,8 @@ mkdir -p "$(dirname "$DB")"
 DB=$(realpath "$DB")
 export DATABASE_URL="sqlite:///$DB" DJANGO_SETTINGS_MODULE=bench.settings
 export GUNICORN_BIND="127.0.0.1:$PORT" DJANGO_LOG_LEVEL=WARNING
+# The key `make serve` uses, so that the session made below is valid there.
+export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-local-serve-$(hostname)-not-for-the-internet}
 if [ ! -f "$DB" ]; then
   echo "Building the 100k-article database in $DB …" >&2
   DJANGO_SETTINGS_MODULE=portal.settings $PYTHON bench/discovery.py --build 100000 >&2
@@ -82,7 +84,19 @@ queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
 (work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
 EOF
 PAGES=(floor home list article_cached article_rendered article_cold search)
-SESSION="sessionid=loadbenchnosuchsession0123456789ab"
+# A signed-in reader's cookies: a real session, and a CSRF cookie as a browser keeps.
+SESSION=$($PYTHON manage.py shell <<'EOF' | tail -1
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+user, _ = get_user_model().objects.get_or_create(username="load-bench-reader")
+client = Client()
+client.force_login(user)
+print(f"sessionid={client.cookies['sessionid'].value}; csrftoken={'b' * 32}")
+EOF
+)
+curl -fs -b "$SESSION" "$base$(head -1 "$work/article_rendered")" | grep -q 'action="/accounts/logout/"' ||
+  { echo "The benchmark's reader is not signed in." >&2; exit 1; }
 
 # Fill the page cache, and each worker's fragments for the 1,000 articles.
 for page in home list article_cached; do

@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_unicode_re
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -69,8 +70,9 @@ def new_experience(request):
             return _too_many(request, "community/experience_form.html", {"form": form})
         experience = form.save(commit=False)
         experience.author = request.user
-        experience.save()
-        form.save_m2m()
+        with transaction.atomic():  # the post, its tags and its index entry, or nothing
+            experience.save()
+            form.save_m2m()
         return redirect("community:submitted", pk=experience.pk)
     context = {"form": form, "related_article": _related_article(form)}
     return render(request, "community/experience_form.html", context)
@@ -88,8 +90,9 @@ def edit_experience(request, pk):
             )
         experience = form.save(commit=False)
         experience.status = Experience.Status.PENDING
-        experience.save()
-        form.save_m2m()
+        with transaction.atomic():
+            experience.save()
+            form.save_m2m()
         return redirect("community:submitted", pk=experience.pk)
     return render(request, "community/experience_form.html", {"form": form, "editing": experience})
 

@@ -1,5 +1,8 @@
 import datetime
 import itertools
+import os
+import urllib.parse
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -101,3 +104,21 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def server_database_url(tmp_path):
+    """A fresh database for app-server processes: PostgreSQL when the suite runs on it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"portal_servers_{uuid.uuid4().hex[:8]}"
+    admin = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -1,16 +1,20 @@
 """Real server processes for tests that need more than one (scale-out, shared limits)."""
 
+import json
 import os
 import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
-from http.cookiejar import CookieJar
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,10 +69,46 @@ def servers(env, count=2):
             process.wait(timeout=10)
 
 
-def _wait_until_up(base, process):
-    for _ in range(100):
+@contextmanager
+def production_server(env):
+    """Run `make serve` (gunicorn, debug off) on a free port; yield (base URL, master pid)."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="portal-serve-"))
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_CMD_ARGS": f"--pid {folder / 'gunicorn.pid'}",
+        "DJANGO_SECRET_KEY": "test-production-server-key",
+    }
+    with open(folder / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [shutil.which("make"), "--silent", "serve"], env=env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, timeout=120, log=folder / "server.log")
+        yield base, int((folder / "gunicorn.pid").read_text())
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def workers_of(master):
+    """Return the pids of a gunicorn master's workers."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text()
+    return sorted(int(pid) for pid in children.split())
+
+
+def query(env, code):
+    """Run Python in `manage.py shell` against the servers' database; return its JSON output."""
+    return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+
+
+def _wait_until_up(base, process, timeout=20, log=None):
+    for _ in range(timeout * 5):
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode())
+            raise RuntimeError(log.read_text() if log else process.stderr.read().decode())
         try:
             urllib.request.urlopen(f"{base}/healthz", timeout=1)
             return
@@ -77,11 +117,18 @@ def _wait_until_up(base, process):
     raise RuntimeError(f"{base} did not start")
 
 
+class _LoopbackPolicy(DefaultCookiePolicy):
+    """Send cookies marked Secure over plain HTTP: production settings on loopback."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Browser:
     """A cookie jar and an opener: one browser session, usable against any server."""
 
     def __init__(self):
-        self.cookies = CookieJar()
+        self.cookies = CookieJar(policy=_LoopbackPolicy())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def get(self, url):
@@ -96,7 +143,16 @@ class Browser:
         """GET the form for its CSRF token, POST `data`; return (status, final URL, body)."""
         _, _, page = self.get(url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        return self.post(url, {"csrfmiddlewaretoken": token, **data})
+
+    def post_with_fetched_token(self, url, data, token_url):
+        """POST `data` with a token from `token_url`, as static/js/csrf.js does on a cached page."""
+        _, _, answer = self.get(token_url)
+        return self.post(url, {"csrfmiddlewaretoken": json.loads(answer)["token"], **data})
+
+    def post(self, url, data):
+        """POST `data` as it is; return (status, final URL, body)."""
+        body = urllib.parse.urlencode(data).encode()
         try:
             response = self.opener.open(url, data=body, timeout=10)
         except urllib.error.HTTPError as error:

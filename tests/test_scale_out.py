@@ -6,7 +6,6 @@ database; otherwise a SQLite file. Redis is shared in both cases.
 
 import os
 import urllib.parse
-import uuid
 
 import pytest
 
@@ -16,28 +15,11 @@ pytestmark = pytest.mark.redis
 PASSWORD = "Pw-long-12345"
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"portal_scale_out_{uuid.uuid4().hex[:8]}"
-    admin = urllib.parse.urlsplit(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def test_two_servers_share_edits_sessions_and_rate_limits(database_url):
+def test_two_servers_share_edits_sessions_and_rate_limits(server_database_url):
     redis_or_skip().flushdb()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": server_database_url,
         "REDIS_URL": REDIS_URL,
         "RATE_LIMIT_EXPERIENCES_PER_HOUR": "2",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
