@@ -54,3 +54,59 @@ def test_two_servers_share_edits_sessions_and_rate_limits(server_database_url):
         status, _, _ = post(first, "第三篇，超过限额")
         assert status == 429
         assert "第三篇，超过限额" not in browser.get(f"{second}/experiences/mine/")[2]
+
+
+CONTENT = f"""
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from articles.models import Article, Category
+editor = User.objects.create_user("editor", password="{PASSWORD}", is_staff=True)
+editor.groups.add(Group.objects.get(name="Editors"))
+category = Category.objects.create(name="网贷", slug="wangdai")
+articles = [("yuqi", "逾期了怎么办", "published"), ("xieshang", "协商还款的新规定", "draft")]
+for slug, title, status in articles:
+    Article.objects.create(title=title, slug=slug, category=category, body="正文。",
+                           status=status, published_at=timezone.now())
+print(Article.objects.get(slug="xieshang").pk)
+"""
+
+
+def test_cached_pages_on_one_server_follow_changes_made_through_the_other(server_database_url):
+    redis_or_skip().flushdb()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DATABASE_URL": server_database_url,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    manage(env, "migrate", "-v0")
+    draft_pk = manage(env, "shell", "-c", CONTENT).split()[-1]
+
+    with servers(env) as (first, second):
+
+        def anonymous(url):
+            status, _, page = Browser().get(url)
+            assert status == 200
+            return page
+
+        for _ in range(2):  # the second answer comes from the page cache
+            assert "协商还款的新规定" not in anonymous(f"{second}/articles/")
+            assert "有用 (0)" in anonymous(f"{second}/articles/yuqi/")
+
+        # An editor publishes through the first server ...
+        editor = Browser()
+        editor.post_form(f"{first}/admin/login/", {"username": "editor", "password": PASSWORD})
+        status, _, _ = editor.post_form(
+            f"{first}/admin/articles/article/",
+            {"action": "publish_now", "_selected_action": draft_pk},
+        )
+        assert status == 200
+        # ... and a reader votes there, with a token fetched as the page's script does.
+        status, _, _ = Browser().post_with_fetched_token(
+            f"{first}/articles/yuqi/helpful/", {}, f"{first}/csrf/"
+        )
+        assert status == 200
+
+        # Anonymous readers of the second server see both on their next request.
+        assert "协商还款的新规定" in anonymous(f"{second}/articles/")
+        assert "有用 (1)" in anonymous(f"{second}/articles/yuqi/")
