@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test e2e lint format migrations-check messages messages-check install install-dev
+.PHONY: run serve test e2e lint audit format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r portal articles community -x '*/migrations/*'
+
+# Known vulnerabilities in every pinned dependency, from PyPI's vulnerability data.
+# --strict: a dependency that could not be checked fails the audit too.
+audit: install-dev
+	$(BIN)/pip-audit --strict --progress-spinner off -r requirements.txt -r requirements-dev.txt
 
 format: install-dev
 	$(BIN)/ruff check --fix .

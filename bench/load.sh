@@ -4,6 +4,8 @@
 #
 #   bench/load.sh                 # 3 rounds of 10 s per page, 32 connections
 #   ROUNDS=5 DURATION=20 bench/load.sh
+#   SERVER=granian bench/load.sh  # the same pages served by granian
+#   PAGES="floor article_rendered" bench/load.sh
 #
 # The database is the discovery benchmark's 100k-article SQLite file, built
 # on first use into bench/.data/ (about 4 minutes). Redis holds the cache and
@@ -19,6 +21,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SERVER=${SERVER:-gunicorn}  # or granian, for the comparison
+GRANIAN_VERSION=2.8.7
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -54,9 +58,21 @@ import sys, redis
 redis.Redis.from_url(sys.argv[1]).flushdb()
 EOF
 
-# The server in its own process group, so cleanup stops gunicorn and its workers.
-GUNICORN_CMD_ARGS="--pid $work/gunicorn.pid" setsid make --silent serve >"$work/server.log" 2>&1 &
-server=$!
+# The server in its own process group, so cleanup stops it and its workers.
+if [ "$SERVER" = gunicorn ]; then
+  GUNICORN_CMD_ARGS="--pid $work/server.pid" setsid make --silent serve >"$work/server.log" 2>&1 &
+  server=$!
+else
+  # The alternative measured against gunicorn (docs/performance.md): the same
+  # configuration, the same number of workers, served by granian.
+  .venv/bin/pip install --quiet "granian==$GRANIAN_VERSION"
+  export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0
+  $PYTHON manage.py collectstatic --noinput -v0
+  setsid .venv/bin/granian --interface wsgi --workers "$($PYTHON -c 'import os; print(os.cpu_count() + 1)')" \
+    --host 127.0.0.1 --port "$PORT" portal.wsgi:application >"$work/server.log" 2>&1 &
+  server=$!
+  echo "$server" >"$work/server.pid"
+fi
 base="http://127.0.0.1:$PORT"
 for _ in $(seq 200); do
   curl -fs "$base/healthz" >/dev/null 2>&1 && break
@@ -83,7 +99,7 @@ hot = "".join(article(s) for s in rng.sample(slugs, 1000))
 queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
 (work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
 EOF
-PAGES=(floor home list article_cached article_rendered article_cold search)
+read -r -a PAGES <<<"${PAGES:-floor home list article_cached article_rendered article_cold search}"
 # A signed-in reader's cookies: a real session, and a CSRF cookie as a browser keeps.
 SESSION=$($PYTHON manage.py shell <<'EOF' | tail -1
 from django.contrib.auth import get_user_model
@@ -98,30 +114,36 @@ EOF
 curl -fs -b "$SESSION" "$base$(head -1 "$work/article_rendered")" | grep -q 'action="/accounts/logout/"' ||
   { echo "The benchmark's reader is not signed in." >&2; exit 1; }
 
-# Fill the page cache, and each worker's fragments for the 1,000 articles.
+# Fill the page cache, and each worker's fragments for the 1,000 articles. The
+# cold run evicts fragments (each worker keeps 5,000), so they are filled again
+# before each rendered run.
 for page in home list article_cached; do
   sed "s|^|$base|" "$work/$page" | xargs -n 1 -P 4 curl -fs -o /dev/null
 done
-for _ in 1 2 3; do
-  sed "s|^|$base|" "$work/article_rendered" | xargs -n 1 -P 4 curl -fs -o /dev/null -b "$SESSION"
-done
+warm_fragments() {
+  for _ in 1 2 3; do
+    sed "s|^|$base|" "$work/article_rendered" | xargs -n 1 -P 4 curl -fs -o /dev/null -b "$SESSION"
+  done
+}
 
 for round in $(seq "$ROUNDS"); do
   for page in "${PAGES[@]}"; do
     cookie=""
     # A session cookie takes the reader past the page cache, as when signed in.
     case $page in article_rendered | article_cold) cookie=$SESSION ;; esac
+    [ "$page" = article_rendered ] && warm_fragments
     result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" \
       wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" -s bench/wrk.lua "$base" | tail -1)
     echo "{\"page\": \"$page\", \"round\": $round, \"result\": $result}" | tee -a "$work/results"
+    sleep 2  # let the workers finish what the last run left queued
   done
 done
 
-memory=$(ps -o rss= --ppid "$(cat "$work/gunicorn.pid")" | tr '\n' ' ')
+memory=$(ps -o rss= --ppid "$(cat "$work/server.pid")" | tr '\n' ' ')
 
-$PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" <<'EOF'
+$PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$SERVER" <<'EOF'
 import json, platform, os, statistics, sys, datetime
-results, memory, connections, duration, rounds = sys.argv[1:]
+results, memory, connections, duration, rounds, server = sys.argv[1:]
 rows = {}
 for line in open(results):
     row = json.loads(line)
@@ -129,7 +151,7 @@ for line in open(results):
 floor = statistics.median(r["rps"] for r in rows["floor"])
 print()
 print(f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} cores · "
-      f"gunicorn (gunicorn.conf.py) · {connections} connections · {rounds} × {duration} s")
+      f"{server} · {connections} connections · {rounds} × {duration} s")
 print()
 print("| page | req/s (median) | p99 ms | errors | × floor |")
 print("| --- | ---: | ---: | ---: | ---: |")

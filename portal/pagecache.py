@@ -32,7 +32,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
@@ -189,14 +189,27 @@ def _cacheable(request):
 
 
 def _cached_view(request):
+    return _cached_path(get_urlconf(), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_path(urlconf, path):
+    """Tell whether `path` leads to a view marked by `cache_for_anonymous`."""
     try:
-        return getattr(resolve(request.path_info).func, "page_cache", False)
+        return getattr(resolve(path, urlconf).func, "page_cache", False)
     except Resolver404:
         return False
 
 
 def _storable(response):
-    return response.status_code == 200 and not response.cookies and not response.streaming
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
 
 
 def _started(path_key):
@@ -262,7 +275,9 @@ def _digest(text):
 
 
 def _page_key(request):
-    return f"page:{FORMAT}:{get_language()}:{_digest(request.get_full_path())}"
+    # Pages carry absolute links (canonical, og:url), so the host and scheme count.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{FORMAT}:{get_language()}:{_digest(address)}"
 
 
 def _path_key(path):

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from community.models import Experience
-from tests.e2e.conftest import AXE
+from tests.e2e.conftest import AXE, SCREENSHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TAGS = ["爆通讯录", "网贷", "暴力催收"]
@@ -49,6 +49,25 @@ def test_reader_reads_follows_related_marks_helpful_and_searches(page, shoot, si
     expect(page.locator(".search-results li").first).to_be_visible()
     expect(page.locator(".search-results mark").first).to_have_text("通讯录")
     shoot("search")
+
+
+def test_reader_without_javascript_votes_through_the_refusal_page(browser, live_server, site):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 900}, base_url=live_server.url
+    )
+    page = context.new_page()
+    # The page is the one cached for every reader: its form carries no token.
+    page.goto(site[0].get_absolute_url())
+    expect(page.locator("form.helpful input[name=csrfmiddlewaretoken]")).to_have_value("")
+    page.locator("form.helpful button").click()
+    expect(page.locator("h1")).to_have_text("请重试")
+    expect(page.locator(".error-page")).to_contain_text(site[0].title)
+    page.screenshot(path=SCREENSHOTS / "helpful-retry-390.png", full_page=True)
+    page.locator("form.helpful button").click()
+    expect(page.locator("article h1")).to_have_text(site[0].title)
+    expect(page.locator("form.helpful button")).to_have_text("有用 (1)")
+    expect(page.locator(".messages")).to_contain_text("谢谢")
+    context.close()
 
 
 def test_contributor_signs_up_posts_and_sees_it_pending(page, shoot, site):
