@@ -65,11 +65,13 @@ messages-check: install
 	git diff --exit-code -I 'POT-Creation-Date' -- locale/
 
 # The production configuration on this machine: debug off, collected and
-# compressed static files, gunicorn on 127.0.0.1:8000 (see gunicorn.conf.py).
+# compressed static files, cached pages of the previous code expired, gunicorn
+# on 127.0.0.1:8000 (see gunicorn.conf.py).
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet}
+
 serve: install
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
-	DJANGO_SECURE_SSL_REDIRECT=0 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-the-internet} \
-	DJANGO_SECURE_SSL_REDIRECT=0 $(BIN)/gunicorn portal.wsgi
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(BIN)/python manage.py expire_pages
+	$(SERVE_ENV) $(BIN)/gunicorn portal.wsgi

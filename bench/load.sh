@@ -5,7 +5,7 @@
 #   bench/load.sh                 # 3 rounds of 10 s per page, 32 connections
 #   ROUNDS=5 DURATION=20 bench/load.sh
 #   SERVER=granian bench/load.sh  # the same pages served by granian
-#   PAGES="floor article_rendered" bench/load.sh
+#   PAGES="floor article_uncached" bench/load.sh
 #
 # The database is the discovery benchmark's 100k-article SQLite file, built
 # on first use into bench/.data/ (about 4 minutes). Redis holds the cache and
@@ -13,11 +13,11 @@
 # the same machine conditions; the table gives the median over the rounds.
 #
 # Pages: the floor (/bench/floor/, bench/urls.py), the home page, the article
-# list, and the article page three ways: from the page cache (a random one of
-# 1,000 articles, warmed first); rendered for every request for a signed-in
-# reader, for the same 1,000 articles, whose fragments are cached; and
-# rendered for a signed-in reader cold, a random one of all 100k. Last, a
-# search.
+# list, and the article page four ways, for a random one of 1,000 articles:
+# from the page cache (warmed first); not in the page cache (a query string
+# seen only once), so rendered and stored for each request, with the page's
+# fragments cached; rendered for a signed-in reader; and cold, a random one of
+# all 100k, not in the page cache and mostly without fragments. Last, a search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,16 +47,17 @@ fi
 
 work=$(mktemp -d)
 server=""
+flush_redis() {
+  $PYTHON -c 'import sys, redis; redis.Redis.from_url(sys.argv[1]).flushdb()' "$REDIS_URL"
+}
 cleanup() {
   if [ -n "$server" ]; then kill -- "-$server" 2>/dev/null || true; fi
+  flush_redis  # the run leaves thousands of pages stored once
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-$PYTHON - "$REDIS_URL" <<'EOF'
-import sys, redis
-redis.Redis.from_url(sys.argv[1]).flushdb()
-EOF
+flush_redis
 
 # The server in its own process group, so cleanup stops it and its workers.
 if [ "$SERVER" = gunicorn ]; then
@@ -94,12 +95,13 @@ article = lambda slug: f"/articles/{urllib.parse.quote(slug)}/\n"
 (work / "list").write_text("/articles/\n")
 hot = "".join(article(s) for s in rng.sample(slugs, 1000))
 (work / "article_cached").write_text(hot)
-(work / "article_rendered").write_text(hot)
+(work / "article_uncached").write_text(hot)
+(work / "article_signed_in").write_text(hot)
 (work / "article_cold").write_text("".join(article(s) for s in slugs))
 queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
 (work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
 EOF
-read -r -a PAGES <<<"${PAGES:-floor home list article_cached article_rendered article_cold search}"
+read -r -a PAGES <<<"${PAGES:-floor home list article_cached article_uncached article_signed_in article_cold search}"
 # A signed-in reader's cookies: a real session, and a CSRF cookie as a browser keeps.
 SESSION=$($PYTHON manage.py shell <<'EOF' | tail -1
 from django.contrib.auth import get_user_model
@@ -111,28 +113,31 @@ client.force_login(user)
 print(f"sessionid={client.cookies['sessionid'].value}; csrftoken={'b' * 32}")
 EOF
 )
-curl -fs -b "$SESSION" "$base$(head -1 "$work/article_rendered")" | grep -q 'action="/accounts/logout/"' ||
+curl -fs -b "$SESSION" "$base$(head -1 "$work/article_signed_in")" | grep -q 'action="/accounts/logout/"' ||
   { echo "The benchmark's reader is not signed in." >&2; exit 1; }
 
-# Fill the page cache, and each worker's fragments for the 1,000 articles. The
-# cold run evicts fragments (each worker keeps 5,000), so they are filled again
-# before each rendered run.
+# Fill the page cache for the cached pages, and the fragments of the 1,000
+# articles (shared through Redis; each worker also keeps 5,000 of its own,
+# which the cold run pushes out, so they are filled again before each use).
 for page in home list article_cached; do
   sed "s|^|$base|" "$work/$page" | xargs -n 1 -P 4 curl -fs -o /dev/null
 done
-warm_fragments() {
-  for _ in 1 2 3; do
-    sed "s|^|$base|" "$work/article_rendered" | xargs -n 1 -P 4 curl -fs -o /dev/null -b "$SESSION"
+warm_fragments() {  # five passes: each worker then has about 87% of them itself
+  for pass in 1 2 3 4 5; do
+    sed "s|^|$base|; s|\$|?warm=$pass-$RANDOM|" "$work/article_uncached" |
+      xargs -n 1 -P 4 curl -fs -o /dev/null
   done
 }
 
 for round in $(seq "$ROUNDS"); do
   for page in "${PAGES[@]}"; do
-    cookie=""
-    # A session cookie takes the reader past the page cache, as when signed in.
-    case $page in article_rendered | article_cold) cookie=$SESSION ;; esac
-    [ "$page" = article_rendered ] && warm_fragments
-    result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" \
+    cookie="" unique=0
+    case $page in
+      article_uncached) unique=1 && warm_fragments ;;
+      article_signed_in) cookie=$SESSION && warm_fragments ;;
+      article_cold) unique=1 ;;
+    esac
+    result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" UNIQUE=$unique \
       wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" -s bench/wrk.lua "$base" | tail -1)
     echo "{\"page\": \"$page\", \"round\": $round, \"result\": $result}" | tee -a "$work/results"
     sleep 2  # let the workers finish what the last run left queued

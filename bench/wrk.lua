@@ -1,5 +1,7 @@
 -- wrk script for bench/load.sh: requests a random path from PATHS_FILE (one
--- path a line), sends COOKIE if set, and prints a JSON summary at the end.
+-- path a line), sends COOKIE if set, adds a query string seen only once if
+-- UNIQUE is set (so the page cache never has the page), and prints a JSON
+-- summary at the end.
 local paths = {}
 
 function init(args)
@@ -10,11 +12,18 @@ function init(args)
 end
 
 local cookie = os.getenv("COOKIE")
+local unique = os.getenv("UNIQUE") == "1"
+local sent = 0
 
 function request()
   local headers = {}
   if cookie and cookie ~= "" then headers["Cookie"] = cookie end
-  return wrk.format("GET", paths[math.random(#paths)], headers)
+  local path = paths[math.random(#paths)]
+  if unique then
+    sent = sent + 1
+    path = path .. "?visit=" .. sent .. "-" .. math.random(1000000000)
+  end
+  return wrk.format("GET", path, headers)
 end
 
 function done(summary, latency, requests)

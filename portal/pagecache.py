@@ -158,7 +158,7 @@ class PageCacheMiddleware:
         if not (_cacheable(request) and _cached_view(request)):
             return self.get_response(request)
         page_key, path_key = _page_key(request), _path_key(request.path)
-        found = cache.get_many([GENERATION_KEY, path_key, page_key])
+        found = cache.get_many([GENERATION_KEY, path_key, page_key, NEXT_CHANGE_KEY])
         tokens = (found.get(GENERATION_KEY), found.get(path_key))
         entry = found.get(page_key)
         if entry and entry["tokens"] == tokens and time.time() < entry["expires"]:
@@ -166,6 +166,7 @@ class PageCacheMiddleware:
         # Read before rendering: a change during the rendering renews a token,
         # and the page stored under the old one is never served.
         request.page_cache_tokens = tokens
+        request.page_next_change_found = found.get(NEXT_CHANGE_KEY)
         response = self.get_response(request)
         if not (getattr(request, "shared_page", False) and _storable(response)):
             return response
@@ -176,7 +177,7 @@ class PageCacheMiddleware:
         tokens = (request.page_generation, path_token)
         entry = _entry(request, response, tokens)
         cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
-        return _respond(request, entry)
+        return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
 def _cacheable(request):

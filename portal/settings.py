@@ -117,10 +117,15 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered fragments ({% cache … using="fragments" %}) stay in each process: their
-# keys carry the shared content generation, so they never go stale.
+# Rendered fragments ({% cache … using="fragments" %}) stay in each process, in
+# front of the shared cache when there is one: their keys carry the shared content
+# generation, so no copy goes stale (portal/fragment_cache.py).
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": (
+        "portal.fragment_cache.LocalFirstCache"
+        if REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache"
+    ),
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }

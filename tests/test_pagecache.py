@@ -5,9 +5,11 @@ Changes go through the admin, as editors and moderators make them.
 """
 
 import datetime
+import io
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -262,3 +264,13 @@ def test_signed_in_reader_sees_other_readers_votes_at_once(public_pages, make_us
     assert "有用 (0)" in reader.get(article.get_absolute_url()).content.decode()
     assert Client().post(f"{article.get_absolute_url()}helpful/").status_code == 302
     assert "有用 (1)" in reader.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_expire_pages_makes_every_cached_page_render_again(public_pages):
+    article, _ = public_pages
+    Client().get(article.get_absolute_url())
+    call_command("expire_pages", stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(article.get_absolute_url())
+    assert len(queries) > 0
