@@ -118,16 +118,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered fragments ({% cache … using="fragments" %}) stay in each process, in
-# front of the shared cache when there is one: their keys carry the shared content
-# generation, so no copy goes stale (portal/fragment_cache.py).
+# front of the default cache: their keys carry the shared content generation, so
+# no copy goes stale (portal/fragment_cache.py).
 CACHES["fragments"] = {
-    "BACKEND": (
-        "portal.fragment_cache.LocalFirstCache"
-        if REDIS_URL
-        else "django.core.cache.backends.locmem.LocMemCache"
-    ),
+    "BACKEND": "portal.fragment_cache.LocalFirstCache",
     "LOCATION": "fragments",
-    "OPTIONS": {"MAX_ENTRIES": 5000},
+    "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 5000},
 }
 # Anonymous readers' pages stay cached this long at most (0 turns the page cache
 # off); any content change makes them out of date at once (portal/pagecache.py).
