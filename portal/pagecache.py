@@ -63,8 +63,8 @@ def content_changed():
 
 def page_changed(path):
     """Make the cached copies of one path (with any query string) out of date."""
-    _renew(_path_key(path), _path_token_seconds())
-    transaction.on_commit(lambda: _renew(_path_key(path), _path_token_seconds()))
+    _renew(_path_key(path))
+    transaction.on_commit(lambda: _renew(_path_key(path)))
 
 
 def generation(request):
@@ -220,16 +220,13 @@ def _started(path_key):
     being rendered, so this rendering must not be stored.
     """
     token = secrets.token_hex(8)
-    return token if cache.add(path_key, token, _path_token_seconds()) else None
+    # Kept without expiry, like the generation: one that expired would make its
+    # page render again for no reason. Only pages that were stored get one.
+    return token if cache.add(path_key, token, None) else None
 
 
-def _renew(key, timeout=None):
-    cache.set(key, secrets.token_hex(8), timeout)
-
-
-def _path_token_seconds():
-    # Outlives every page stored under it; one that expires only causes a miss.
-    return 2 * settings.PAGE_CACHE_SECONDS
+def _renew(key):
+    cache.set(key, secrets.token_hex(8), None)
 
 
 def _expires(request):
