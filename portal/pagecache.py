@@ -26,6 +26,7 @@ import hashlib
 import math
 import secrets
 import time
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -61,10 +62,12 @@ def content_changed():
     transaction.on_commit(lambda: _renew(GENERATION_KEY))
 
 
-def page_changed(path):
-    """Make the cached copies of one path (with any query string) out of date."""
-    _renew(_path_key(path))
-    transaction.on_commit(lambda: _renew(_path_key(path)))
+def page_changed(url):
+    """Make the cached copies of one page (with any query string) out of date."""
+    # Requests name their path decoded (/articles/逾期/); URLs from reverse() do not.
+    key = _path_key(unquote(url))
+    _renew(key)
+    transaction.on_commit(lambda: _renew(key))
 
 
 def generation(request):
@@ -214,7 +217,7 @@ def _storable(response):
 
 
 def _started(path_key):
-    """Start the path's token (first visit, or it expired) and return it.
+    """Start the path's token (its first stored page, or it was evicted) and return it.
 
     None if another request set it meanwhile: the page changed while it was
     being rendered, so this rendering must not be stored.

@@ -274,3 +274,12 @@ def test_expire_pages_makes_every_cached_page_render_again(public_pages):
     with CaptureQueriesContext(connection) as queries:
         Client().get(article.get_absolute_url())
     assert len(queries) > 0
+
+
+@pytest.mark.django_db
+def test_helpful_vote_shows_at_once_on_a_page_with_a_chinese_slug(make_article):
+    article = make_article("逾期以后怎么办", slug="逾期以后怎么办")
+    url = article.get_absolute_url()
+    assert "有用 (0)" in anonymous_html(url)
+    assert Client().post(f"{url}helpful/").status_code == 302
+    assert "有用 (1)" in anonymous_html(url)
