@@ -46,9 +46,16 @@ def unindex_article(sender, instance, **kwargs):
 @receiver(post_delete, sender=Article, dispatch_uid="article_pages_deleted")
 @receiver(post_save, sender=Category, dispatch_uid="category_pages_changed")
 @receiver(post_delete, sender=Category, dispatch_uid="category_pages_deleted")
-@receiver(post_save, sender=Tag, dispatch_uid="tag_pages_changed")
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_pages_deleted")
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="article_tags_pages_changed")
 def pages_changed(sender, **kwargs):
     if kwargs.get("action", "post_").startswith("post_"):
+        pagecache.content_changed()
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="tag_pages_changed")
+def tag_pages_changed(sender, created, **kwargs):
+    # A new tag shows nowhere until a public article or post carries it, which
+    # renews the generation itself; a renamed one shows wherever it is used.
+    if not created:
         pagecache.content_changed()

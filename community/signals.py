@@ -25,10 +25,16 @@ def unindex_experience(sender, instance, **kwargs):
 
 # Approved posts show on lists, articles and tag pages, with their author's name.
 @receiver(post_delete, sender=Experience, dispatch_uid="experience_pages_deleted")
-@receiver(m2m_changed, sender=Experience.tags.through, dispatch_uid="experience_tags_changed")
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_pages_deleted")
 def pages_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("post_"):
+    pagecache.content_changed()
+
+
+@receiver(m2m_changed, sender=Experience.tags.through, dispatch_uid="experience_tags_changed")
+def experience_tags_changed(sender, instance, action, **kwargs):
+    # The tags of a post waiting for a moderator show nowhere yet.
+    pending = isinstance(instance, Experience) and instance.status != Experience.Status.APPROVED
+    if action.startswith("post_") and not pending:
         pagecache.content_changed()
 
 

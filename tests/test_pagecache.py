@@ -206,7 +206,7 @@ def test_new_pending_post_and_sign_up_keep_the_cache(
     article, _ = public_pages
     Client().get(article.get_absolute_url())
     make_user("newcomer")
-    make_experience("待审核的帖子", article=article)
+    make_experience("待审核的帖子", article=article, tags=["逾期", "催收"])
     with django_assert_num_queries(0):
         cached = Client().get(article.get_absolute_url())
     assert "待审核的帖子" not in cached.content.decode()
