@@ -8,7 +8,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+# Without Redis each worker would keep its own page cache, and a change made
+# through one would not reach the pages the others stored: one worker then.
+default_workers = multiprocessing.cpu_count() + 1 if os.environ.get("REDIS_URL") else 1
+workers = int(os.environ.get("WEB_CONCURRENCY", default_workers))
 worker_class = "sync"
 # Recycle workers now and then so a slow leak never grows without bound. Not
 # often: at a few thousand requests a second, a restart every few seconds

@@ -24,14 +24,22 @@ urlpatterns = [
     path("", cached(views.home), name="home"),
     path("search/", views.search_view, name="search"),
     path("feed/", cached(LatestArticlesFeed()), name="feed"),
-    path("articles/", cached(views.ArticleListView.as_view()), name="list"),
+    path(
+        "articles/",
+        cached(views.ArticleListView.as_view(), query=["page", "category", "tag", "ordering"]),
+        name="list",
+    ),
     path("articles/<uslug:slug>/", cached(views.ArticleDetailView.as_view()), name="detail"),
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
     path(
         "categories/<uslug:slug>/",
-        cached(views.CategoryArticleListView.as_view()),
+        cached(views.CategoryArticleListView.as_view(), query=["page", "tag", "ordering"]),
         name="category",
     ),
     path("categories/<uslug:slug>/feed/", cached(CategoryFeed()), name="category-feed"),
-    path("tags/<uslug:slug>/", cached(views.TagArticleListView.as_view()), name="tag"),
+    path(
+        "tags/<uslug:slug>/",
+        cached(views.TagArticleListView.as_view(), query=["page", "category", "ordering"]),
+        name="tag",
+    ),
 ]

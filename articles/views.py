@@ -42,6 +42,11 @@ class ArticleListView(FilterView):
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        if self.filterset.errors:  # made-up filter values must not fill the page cache
+            pagecache.keep_out(self.request)
+        return super().get_context_data(**kwargs)
+
 
 class PrefilteredListMixin:
     """Narrow the article list to the category or tag named in the URL (404 if unknown)."""

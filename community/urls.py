@@ -5,7 +5,7 @@ from portal.pagecache import cache_for_anonymous as cached
 
 app_name = "community"
 urlpatterns = [
-    path("", cached(views.ExperienceListView.as_view()), name="list"),
+    path("", cached(views.ExperienceListView.as_view(), query=["page", "tag"]), name="list"),
     path("new/", views.new_experience, name="new"),
     path("mine/", views.my_experiences, name="mine"),
     path("<int:pk>/", cached(views.ExperienceDetailView.as_view()), name="detail"),

@@ -26,7 +26,7 @@ import hashlib
 import math
 import secrets
 import time
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -131,19 +131,34 @@ def fragment_seconds(request):
     return max(0, int(_expires(request) - time.time()))
 
 
-def cache_for_anonymous(view):
-    """Let PageCacheMiddleware keep what `view` renders for anonymous readers."""
+def cache_for_anonymous(view=None, *, query=()):
+    """Let PageCacheMiddleware keep what `view` renders for anonymous readers.
+
+    `query` names the query parameters the view reads. They are part of the
+    stored page's key; a request with any other parameter is rendered and not
+    stored, so made-up query strings cannot fill the cache.
+    """
+    if view is None:
+        return functools.partial(cache_for_anonymous, query=query)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if hasattr(request, "page_cache_tokens"):
             request.shared_page = True  # also tells {% csrf_field %} to leave the token out
-        # Fix the generation before the view reads any data (see `generation`).
+        # Fix the generation and the page's lifetime before the view reads any
+        # data: a scheduled article going live during the rendering then ends it.
         generation(request)
+        if settings.PAGE_CACHE_SECONDS > 0:
+            _expires(request)
         return view(request, *args, **kwargs)
 
-    wrapper.page_cache = True
+    wrapper.page_cache = frozenset(query)
     return wrapper
+
+
+def keep_out(request):
+    """Do not store this rendering (a page showing a form error, say)."""
+    request.page_cache_keep_out = True
 
 
 class PageCacheMiddleware:
@@ -158,7 +173,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (_cacheable(request) and _cached_view(request)):
+        if not _cacheable(request):
+            return self.get_response(request)
+        parameters = _cached_view(request)
+        if parameters is None or not parameters.issuperset(request.GET):
             return self.get_response(request)
         page_key, path_key = _page_key(request), _path_key(request.path)
         found = cache.get_many([GENERATION_KEY, path_key, page_key, NEXT_CHANGE_KEY])
@@ -171,7 +189,9 @@ class PageCacheMiddleware:
         request.page_cache_tokens = tokens
         request.page_next_change_found = found.get(NEXT_CHANGE_KEY)
         response = self.get_response(request)
-        if not (getattr(request, "shared_page", False) and _storable(response)):
+        if getattr(request, "page_cache_keep_out", False) or not (
+            getattr(request, "shared_page", False) and _storable(response)
+        ):
             return response
         # The view's wrapper fixed the generation before reading any data.
         path_token = request.page_path_token or _started(path_key)
@@ -198,11 +218,11 @@ def _cached_view(request):
 
 @functools.lru_cache(maxsize=4096)
 def _cached_path(urlconf, path):
-    """Tell whether `path` leads to a view marked by `cache_for_anonymous`."""
+    """Return the query parameters of the cached view at `path`; None if it is not cached."""
     try:
-        return getattr(resolve(path, urlconf).func, "page_cache", False)
+        return getattr(resolve(path, urlconf).func, "page_cache", None)
     except Resolver404:
-        return False
+        return None
 
 
 def _storable(response):
@@ -276,8 +296,10 @@ def _digest(text):
 
 
 def _page_key(request):
-    # Pages carry absolute links (canonical, og:url), so the host and scheme count.
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Pages carry absolute links (canonical, og:url), so the host and scheme count;
+    # the same parameters in another order are the same page.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"page:{FORMAT}:{get_language()}:{_digest(address)}"
 
 

@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cached(sitemap_views.sitemap),
+        cached(sitemap_views.sitemap, query=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -283,3 +283,33 @@ def test_helpful_vote_shows_at_once_on_a_page_with_a_chinese_slug(make_article):
     assert "有用 (0)" in anonymous_html(url)
     assert Client().post(f"{url}helpful/").status_code == 302
     assert "有用 (1)" in anonymous_html(url)
+
+
+def queries_for(url):
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_made_up_query_strings_are_rendered_but_never_stored(public_pages):
+    article, _ = public_pages
+    # Only stored pages carry an ETag; a page rendered for one request has none.
+    for _ in range(2):
+        assert "ETag" not in Client().get(f"{article.get_absolute_url()}?utm_source=weibo")
+    Client().get(article.get_absolute_url())
+    assert "ETag" in Client().get(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_the_parameters_a_list_reads_are_one_page_in_any_order(public_pages):
+    assert queries_for("/articles/?tag=逾期&ordering=helpful") > 0
+    assert queries_for("/articles/?ordering=helpful&tag=逾期") == 0
+
+
+@pytest.mark.django_db
+def test_a_list_with_a_filter_error_is_not_stored(public_pages):
+    for _ in range(2):
+        response = Client().get("/articles/?tag=no-such-tag")
+        assert "没有这个标签。" in response.content.decode()
+        assert "ETag" not in response
