@@ -116,7 +116,13 @@ if REDIS_URL:
     # Sessions read from Redis, written through to the database: fast and durable.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Pages and rate-limit counters share it: room for both on a small site.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # Rendered fragments ({% cache … using="fragments" %}) stay in each process, in
 # front of the default cache: their keys carry the shared content generation, so
 # no copy goes stale (portal/fragment_cache.py).

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -36,12 +38,21 @@ def csrf_token(request):
 
 
 def csrf_failure(request, reason=""):
-    """Explain a refused form (403) and, for a helpful vote, offer a fresh form to send again."""
+    """Explain a refused form (403) and, for a helpful vote, offer a fresh form to send again.
+
+    Only for a vote sent from this site's own page: a vote forged by another
+    site gets no ready button to press.
+    """
     article = None
     try:
         match = resolve(request.path_info)
     except Resolver404:
         match = None
-    if match and match.view_name == "articles:helpful":
+    if match and match.view_name == "articles:helpful" and _sent_from_this_site(request):
         article = Article.objects.published().filter(slug=match.kwargs["slug"]).first()
     return render(request, "403_csrf.html", {"article": article}, status=403)
+
+
+def _sent_from_this_site(request):
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return urlsplit(source).netloc == request.get_host()

@@ -82,7 +82,9 @@ def test_without_script_the_refusal_page_offers_a_fresh_form_that_counts(make_ar
     article = make_article(title="逾期后怎么协商")
     client = Client(enforce_csrf_checks=True)
     client.get(article.get_absolute_url())
-    refused = client.post(helpful_url(article), {"csrfmiddlewaretoken": ""})
+    refused = client.post(
+        helpful_url(article), {"csrfmiddlewaretoken": ""}, headers={"origin": "http://testserver"}
+    )
     assert refused.status_code == 403
     html = refused.content.decode()
     assert "“逾期后怎么协商”" in html
@@ -95,6 +97,17 @@ def test_without_script_the_refusal_page_offers_a_fresh_form_that_counts(make_ar
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.helpful_count == 1
+
+
+@pytest.mark.django_db
+def test_a_vote_forged_by_another_site_gets_no_ready_button(make_article):
+    article = make_article()
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post(helpful_url(article), headers={"origin": "https://evil.example"})
+    assert refused.status_code == 403
+    assert helpful_form(refused.content.decode()) is None
+    article.refresh_from_db()
+    assert article.helpful_count == 0
 
 
 @pytest.mark.django_db
