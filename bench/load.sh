@@ -14,10 +14,11 @@
 #
 # Pages: the floor (/bench/floor/, bench/urls.py), the home page, the article
 # list, and the article page four ways, for a random one of 1,000 articles:
-# from the page cache (warmed first); not in the page cache (a query string
-# seen only once), so rendered and stored for each request, with the page's
-# fragments cached; rendered for a signed-in reader; and cold, a random one of
-# all 100k, not in the page cache and mostly without fragments. Last, a search.
+# from the page cache (warmed first); not from the page cache (a query
+# parameter the view does not read, so the page is rendered for the request
+# and not stored), with the page's fragments cached; rendered for a signed-in
+# reader; and cold, a random one of all 100k, not from the page cache and
+# mostly without fragments. Last, a search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

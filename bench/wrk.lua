@@ -1,7 +1,7 @@
 -- wrk script for bench/load.sh: requests a random path from PATHS_FILE (one
--- path a line), sends COOKIE if set, adds a query string seen only once if
--- UNIQUE is set (so the page cache never has the page), and prints a JSON
--- summary at the end.
+-- path a line), sends COOKIE if set, adds a query parameter the views do not
+-- read if UNIQUE is set (so the page cache neither has nor keeps the page),
+-- and prints a JSON summary at the end.
 local paths = {}
 
 function init(args)
