@@ -33,6 +33,24 @@ def redis_or_skip():
     return client
 
 
+def migrated_env(database_url, **settings):
+    """Return the environment for app-server processes on a fresh Redis and `database_url`.
+
+    The suite's own Django settings are left out; `settings` adds or overrides
+    variables (rate limits, allowed hosts). The database is migrated.
+    """
+    redis_or_skip().flushdb()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        **settings,
+    }
+    manage(env, "migrate", "-v0")
+    return env
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

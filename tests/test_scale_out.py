@@ -4,27 +4,18 @@ On PostgreSQL (DATABASE_URL=postgres://…) the servers share a fresh PostgreSQL
 database; otherwise a SQLite file. Redis is shared in both cases.
 """
 
-import os
 import urllib.parse
 
 import pytest
 
-from tests.servers import REDIS_URL, Browser, manage, redis_or_skip, servers
+from tests.servers import Browser, manage, migrated_env, servers
 
 pytestmark = pytest.mark.redis
 PASSWORD = "Pw-long-12345"
 
 
 def test_two_servers_share_edits_sessions_and_rate_limits(server_database_url):
-    redis_or_skip().flushdb()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DATABASE_URL": server_database_url,
-        "REDIS_URL": REDIS_URL,
-        "RATE_LIMIT_EXPERIENCES_PER_HOUR": "2",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    manage(env, "migrate", "-v0")
+    env = migrated_env(server_database_url, RATE_LIMIT_EXPERIENCES_PER_HOUR="2")
     create_user = "from django.contrib.auth.models import User; User.objects.create_user"
     manage(env, "shell", "-c", f"{create_user}('writer', password='{PASSWORD}')")
 
@@ -72,14 +63,7 @@ print(Article.objects.get(slug="xieshang").pk)
 
 
 def test_cached_pages_on_one_server_follow_changes_made_through_the_other(server_database_url):
-    redis_or_skip().flushdb()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DATABASE_URL": server_database_url,
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    manage(env, "migrate", "-v0")
+    env = migrated_env(server_database_url)
     draft_pk = manage(env, "shell", "-c", CONTENT).split()[-1]
 
     with servers(env) as (first, second):

@@ -19,13 +19,12 @@ import urllib.parse
 import pytest
 
 from tests.servers import (
-    REDIS_URL,
     ROOT,
     Browser,
     manage,
+    migrated_env,
     production_server,
     query,
-    redis_or_skip,
     workers_of,
 )
 
@@ -77,16 +76,7 @@ print(json.dumps({
 
 @pytest.fixture
 def serve_env(server_database_url):
-    redis_or_skip().flushdb()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DATABASE_URL": server_database_url,
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
-    manage(env, "migrate", "-v0")
-    return env
+    return migrated_env(server_database_url, DJANGO_ALLOWED_HOSTS="127.0.0.1")
 
 
 def test_a_minute_of_64_connections_gets_no_error_response(serve_env, tmp_path):
