@@ -17,6 +17,12 @@ while they are still current. Tokens are read before rendering, so a page
 rendered from data that changed meanwhile is stored under tokens that are
 already out of date and is never served.
 
+A page that is out of date only by age (PAGE_CACHE_SECONDS, which bounds
+how late the "most helpful" lists show a vote) is rendered again by one
+request; the others get the stored copy meanwhile rather than all rendering
+it at once. A page whose tokens changed, or that a scheduled change ended, is
+never served.
+
 Pages carry no per-visitor CSRF token: forms on them render an empty token
 field (`{% csrf_field %}`) that static/js/csrf.js fills in on submit.
 """
@@ -42,7 +48,10 @@ GENERATION_KEY = "page:generation"
 # (generation, timestamp): when the next scheduled change happens, or infinity.
 NEXT_CHANGE_KEY = "page:next-change"
 # Part of every stored page's key: change it when the stored format changes.
-FORMAT = 2
+FORMAT = 3
+# How long other requests wait for one that renders a page again (then one of
+# them tries): about the longest a rendering takes, gunicorn's worker timeout.
+RENDER_SECONDS = 30
 _expiry_functions = []
 # Each process's own store for rendered fragments and objects (see settings).
 fragments = caches["fragments"]
@@ -182,12 +191,29 @@ class PageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, path_key, page_key, NEXT_CHANGE_KEY])
         tokens = (found.get(GENERATION_KEY), found.get(path_key))
         entry = found.get(page_key)
-        if entry and entry["tokens"] == tokens and time.time() < entry["expires"]:
-            return _respond(request, entry)
+        rendering_key = None
+        if entry and entry["tokens"] == tokens:
+            now = time.time()
+            if now < entry["expires"]:
+                return _respond(request, entry)
+            # Out of date by age alone: one request renders it again while the
+            # others keep getting the stored copy (until a scheduled change).
+            if now < entry["stale_until"]:
+                rendering_key = _rendering_key(page_key)
+                if not cache.add(rendering_key, 1, RENDER_SECONDS):
+                    return _respond(request, entry)
         # Read before rendering: a change during the rendering renews a token,
         # and the page stored under the old one is never served.
         request.page_cache_tokens = tokens
         request.page_next_change_found = found.get(NEXT_CHANGE_KEY)
+        try:
+            response = self._render_and_store(request, page_key, path_key)
+        finally:
+            if rendering_key:
+                cache.delete(rendering_key)
+        return response
+
+    def _render_and_store(self, request, page_key, path_key):
         response = self.get_response(request)
         if getattr(request, "page_cache_keep_out", False) or not (
             getattr(request, "shared_page", False) and _storable(response)
@@ -199,7 +225,7 @@ class PageCacheMiddleware:
             return response
         tokens = (request.page_generation, path_token)
         entry = _entry(request, response, tokens)
-        cache.set(page_key, entry, settings.PAGE_CACHE_SECONDS)
+        cache.set(page_key, entry, 2 * settings.PAGE_CACHE_SECONDS)
         return get_conditional_response(request, etag=entry["etag"], response=response)
 
 
@@ -280,6 +306,8 @@ def _entry(request, response, tokens):
     return {
         "tokens": tokens,
         "expires": _expires(request),
+        # Kept twice as long as it is fresh; never past a scheduled change.
+        "stale_until": min(time.time() + 2 * settings.PAGE_CACHE_SECONDS, request.page_next_change),
         "etag": etag,
         "headers": list(response.items()),
         "content": content,
@@ -301,6 +329,11 @@ def _page_key(request):
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return f"page:{FORMAT}:{get_language()}:{_digest(address)}"
+
+
+def _rendering_key(page_key):
+    """The mark a request sets while it renders again a page that is out of date by age."""
+    return f"{page_key}:rendering"
 
 
 def _path_key(path):

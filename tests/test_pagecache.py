@@ -9,14 +9,16 @@ import io
 import time
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from community.models import Experience
+from portal import pagecache
 
 QUEUE = "/admin/community/experience/"
 
@@ -313,3 +315,46 @@ def test_a_list_with_a_filter_error_is_not_stored(public_pages):
         response = Client().get("/articles/?tag=no-such-tag")
         assert "没有这个标签。" in response.content.decode()
         assert "ETag" not in response
+
+
+def home_with_queries():
+    with CaptureQueriesContext(connection) as queries:
+        html = anonymous_html("/")
+    return html, len(queries)
+
+
+@pytest.mark.django_db
+def test_a_page_out_of_date_by_age_renders_again_once_while_others_get_the_stored_copy(
+    public_pages, settings
+):
+    settings.PAGE_CACHE_SECONDS = 1
+    article, _ = public_pages
+    html, _ = home_with_queries()
+    assert "0 人觉得有用" in html
+    # A vote refreshes its article's page at once, the "most helpful" list on
+    # the home page only when the stored home page is out of date by age.
+    assert Client().post(f"{article.get_absolute_url()}helpful/").status_code == 302
+    assert "0 人觉得有用" in home_with_queries()[0]
+    time.sleep(1.1)
+    # Another request is rendering the home page again: this one gets the stored copy.
+    rendering = pagecache._rendering_key(pagecache._page_key(RequestFactory().get("/")))
+    cache.set(rendering, 1)
+    html, queries = home_with_queries()
+    assert "0 人觉得有用" in html and queries == 0
+    cache.delete(rendering)
+    # The next request renders it, and leaves no mark behind for the next time.
+    html, queries = home_with_queries()
+    assert "1 人觉得有用" in html and queries > 0
+    assert cache.get(rendering) is None
+    assert home_with_queries()[1] == 0
+
+
+@pytest.mark.django_db
+def test_a_page_is_never_served_past_its_scheduled_change(make_article, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    make_article("一秒后上线的文章", published_at=timezone.now() + datetime.timedelta(seconds=1))
+    assert "一秒后上线的文章" not in anonymous_html("/articles/")
+    time.sleep(1.1)
+    # Even while another request renders the list again, the stored copy has ended.
+    cache.set(pagecache._rendering_key(pagecache._page_key(RequestFactory().get("/articles/"))), 1)
+    assert "一秒后上线的文章" in anonymous_html("/articles/")
