@@ -153,7 +153,7 @@ def cache_for_anonymous(view=None, *, query=()):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if hasattr(request, "page_cache_tokens"):
-            request.shared_page = True  # also tells {% csrf_field %} to leave the token out
+            request.shared_page = True
         # Fix the generation and the page's lifetime before the view reads any
         # data: a scheduled article going live during the rendering then ends it.
         generation(request)
@@ -227,6 +227,14 @@ class PageCacheMiddleware:
         entry = _entry(request, response, tokens)
         cache.set(page_key, entry, 2 * settings.PAGE_CACHE_SECONDS)
         return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+def shared_with_every_reader(request):
+    """Tell whether `request` comes from a reader the page cache serves (no session).
+
+    What is rendered for such a reader must not be personal, stored or not.
+    """
+    return _cacheable(request)
 
 
 def _cacheable(request):
