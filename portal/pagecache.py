@@ -144,7 +144,9 @@ def cache_for_anonymous(view=None, *, query=()):
     """Let PageCacheMiddleware keep what `view` renders for anonymous readers.
 
     `query` names the query parameters the view reads. They are part of the
-    stored page's key; a request with any other parameter is rendered and not
+    stored page's key. Tracking parameters (settings.TRACKING_PARAMETERS,
+    such as WeChat's `from`) are taken out of the request: it gets the page
+    without them. A request with any other parameter is rendered and not
     stored, so made-up query strings cannot fill the cache.
     """
     if view is None:
@@ -185,8 +187,16 @@ class PageCacheMiddleware:
         if not _cacheable(request):
             return self.get_response(request)
         parameters = _cached_view(request)
-        if parameters is None or not parameters.issuperset(request.GET):
+        if parameters is None:
             return self.get_response(request)
+        if not parameters.issuperset(request.GET):
+            extra = set(request.GET) - parameters
+            if not all(map(_tracks, extra)):
+                return self.get_response(request)
+            # Only the visitor's analytics read these: the page is the one without them.
+            request.GET = request.GET.copy()
+            for name in extra:
+                del request.GET[name]
         page_key, path_key = _page_key(request), _path_key(request.path)
         found = cache.get_many([GENERATION_KEY, path_key, page_key, NEXT_CHANGE_KEY])
         tokens = (found.get(GENERATION_KEY), found.get(path_key))
@@ -257,6 +267,15 @@ def _cached_path(urlconf, path):
         return getattr(resolve(path, urlconf).func, "page_cache", None)
     except Resolver404:
         return None
+
+
+def _tracks(parameter):
+    """Tell whether `parameter` only says where a visit came from (TRACKING_PARAMETERS)."""
+    return parameter in settings.TRACKING_PARAMETERS or any(
+        parameter.startswith(name[:-1])
+        for name in settings.TRACKING_PARAMETERS
+        if name.endswith("*")
+    )
 
 
 def _storable(response):

@@ -135,6 +135,12 @@ CACHES["fragments"] = {
 # off); any content change makes them out of date at once (portal/pagecache.py).
 # Without Redis each process has its own cache, which suits one process only.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Query parameters that only say where a visit came from: shares from WeChat
+# (`from`, `isappinstalled`), campaign links, ad clicks. Cached pages ignore
+# them ("*" ends a prefix).
+TRACKING_PARAMETERS = (
+    "utm_*", "from", "isappinstalled", "scene", "spm", "bd_vid", "fbclid", "gclid",
+)  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -298,9 +298,22 @@ def test_made_up_query_strings_are_rendered_but_never_stored(public_pages):
     article, _ = public_pages
     # Only stored pages carry an ETag; a page rendered for one request has none.
     for _ in range(2):
-        assert "ETag" not in Client().get(f"{article.get_absolute_url()}?utm_source=weibo")
+        assert "ETag" not in Client().get(f"{article.get_absolute_url()}?made=up")
     Client().get(article.get_absolute_url())
     assert "ETag" in Client().get(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_share_from_wechat_gets_the_stored_page_and_stores_none_of_its_own(public_pages):
+    article, _ = public_pages
+    shared = "from=singlemessage&isappinstalled=0&utm_source=wechat"
+    Client().get(article.get_absolute_url())
+    assert queries_for(f"{article.get_absolute_url()}?{shared}") == 0
+    # First rendered for a shared link: the page is the one without the parameters.
+    many = "/articles/?tag=逾期&page=1"
+    html = anonymous_html(f"{many}&{shared}")
+    assert "singlemessage" not in html and "utm_source" not in html
+    assert queries_for(many) == 0
 
 
 @pytest.mark.django_db

@@ -163,10 +163,10 @@ def test_concurrent_votes_from_many_sessions_are_counted_exactly(make_article):
 
 @pytest.mark.django_db
 def test_reader_without_a_session_gets_the_shared_form_on_a_page_rendered_for_them(make_article):
-    # A tracking parameter: the page is rendered for this request and not stored.
+    # A parameter the page does not read: rendered for this request and not stored.
     article = make_article()
     client = Client(enforce_csrf_checks=True)
-    page = client.get(f"{article.get_absolute_url()}?utm_source=wechat")
+    page = client.get(f"{article.get_absolute_url()}?made=up")
     assert 'value="" data-csrf-fill="/csrf/"' in helpful_form(page.content.decode()).group(2)
     assert "csrftoken" not in page.cookies
     token = client.get("/csrf/", headers={"accept": "application/json"}).json()["token"]
