@@ -82,7 +82,7 @@ def page_changed(url):
 def generation(request):
     """Return the site-wide token this request renders under (read once, then kept).
 
-    Templates put it in the keys of cached fragments ({% cache %}), so a
+    Templates put it in the keys of cached fragments ({% fragment %}), so a
     content change leaves every fragment behind along with the pages.
     """
     return _tokens(request)[0]

@@ -5,7 +5,10 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
 
+from portal import pagecache
 from portal.fragment_cache import LocalFirstCache
 
 
@@ -41,3 +44,33 @@ def test_a_fragment_not_to_be_kept_is_not_shared(seconds):
     first.set("nav:g1", "<nav></nav>", seconds)
     assert first.get("nav:g1") is None
     assert cache.get("fragment:nav:g1") is None
+
+
+def render_fragment(**context):
+    """Render one {% fragment %} for a new request, as a page would."""
+    source = "{% load portal_tags %}{% fragment menu state %}{{ text }}{% endfragment %}"
+    request = RequestFactory().get("/")
+    return Template(source).render(Context({"request": request, **context}))
+
+
+@pytest.mark.django_db
+def test_a_fragment_is_kept_for_each_value_it_varies_on_until_the_content_changes():
+    state = str(uuid.uuid4())
+    assert render_fragment(state=state, text="第一版") == "第一版"
+    assert render_fragment(state=state, text="第二版") == "第一版"
+    assert render_fragment(state=f"{state}-other", text="第二版") == "第二版"
+    pagecache.content_changed()
+    assert render_fragment(state=state, text="第三版") == "第三版"
+
+
+@pytest.mark.django_db
+def test_fragments_are_rendered_every_time_with_caching_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    state = str(uuid.uuid4())
+    assert render_fragment(state=state, text="第一版") == "第一版"
+    assert render_fragment(state=state, text="第二版") == "第二版"
+
+
+def test_a_fragment_needs_a_name():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load portal_tags %}{% fragment %}x{% endfragment %}")

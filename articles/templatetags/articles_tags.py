@@ -20,8 +20,7 @@ def category_nav(context):
         "categories": Category.objects.all(),
         # Only list pages can be current: every other page shares one cached menu.
         "current": path if path == "/articles/" or path.startswith("/categories/") else "",
-        "PAGE_GENERATION": context.get("PAGE_GENERATION"),
-        "FRAGMENT_SECONDS": context.get("FRAGMENT_SECONDS"),
+        "request": context["request"],  # for {% fragment %}
     }
 
 
