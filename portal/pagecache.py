@@ -38,7 +38,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
@@ -193,15 +193,15 @@ class PageCacheMiddleware:
             extra = set(request.GET) - parameters
             if not all(map(_tracks, extra)):
                 return self.get_response(request)
-            # Only the visitor's analytics read these: the page is the one without them.
-            request.GET = request.GET.copy()
-            for name in extra:
-                del request.GET[name]
+            # Only the visitor's analytics read these: the page is the one without
+            # them (get_full_path() still shows them, for the access log).
+            kept = [(k, v) for k, values in request.GET.lists() if k not in extra for v in values]
+            request.GET = QueryDict(urlencode(kept), encoding=request.encoding)
         page_key, path_key = _page_key(request), _path_key(request.path)
         found = cache.get_many([GENERATION_KEY, path_key, page_key, NEXT_CHANGE_KEY])
         tokens = (found.get(GENERATION_KEY), found.get(path_key))
         entry = found.get(page_key)
-        rendering_key = None
+        rendering_key = rendering_mark = None
         if entry and entry["tokens"] == tokens:
             now = time.time()
             if now < entry["expires"]:
@@ -209,8 +209,8 @@ class PageCacheMiddleware:
             # Out of date by age alone: one request renders it again while the
             # others keep getting the stored copy (until a scheduled change).
             if now < entry["stale_until"]:
-                rendering_key = _rendering_key(page_key)
-                if not cache.add(rendering_key, 1, RENDER_SECONDS):
+                rendering_key, rendering_mark = _rendering_key(page_key), secrets.token_hex(8)
+                if not cache.add(rendering_key, rendering_mark, RENDER_SECONDS):
                     return _respond(request, entry)
         # Read before rendering: a change during the rendering renews a token,
         # and the page stored under the old one is never served.
@@ -219,7 +219,8 @@ class PageCacheMiddleware:
         try:
             response = self._render_and_store(request, page_key, path_key)
         finally:
-            if rendering_key:
+            # Unless it ran out and another request has set its own meanwhile.
+            if rendering_key and cache.get(rendering_key) == rendering_mark:
                 cache.delete(rendering_key)
         return response
 

@@ -123,7 +123,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-# Rendered fragments ({% cache … using="fragments" %}) stay in each process, in
+# Rendered fragments ({% fragment %}) stay in each process, in
 # front of the default cache: their keys carry the shared content generation, so
 # no copy goes stale (portal/fragment_cache.py).
 CACHES["fragments"] = {
@@ -131,8 +131,9 @@ CACHES["fragments"] = {
     "LOCATION": "fragments",
     "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 5000},
 }
-# Anonymous readers' pages stay cached this long at most (0 turns the page cache
-# off); any content change makes them out of date at once (portal/pagecache.py).
+# Anonymous readers' pages stay fresh this long (0 turns the page cache off); then
+# one request renders a page again while others get the stored copy. Any content
+# change makes them out of date at once (portal/pagecache.py).
 # Without Redis each process has its own cache, which suits one process only.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Query parameters that only say where a visit came from: shares from WeChat

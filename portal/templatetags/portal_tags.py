@@ -14,8 +14,8 @@ def csrf_field(context):
     """Render the CSRF token field; empty for the readers the page cache serves.
 
     A reader without a session gets the same page as every other, whether
-    or not this rendering is stored (a page with a tracking parameter is
-    not), and no cookie. static/js/csrf.js fills the empty field when the
+    or not this rendering is stored (a page with a query parameter its view
+    does not read is not), and no cookie. static/js/csrf.js fills the empty field when the
     form is sent; without JavaScript the post fails and the CSRF failure page
     offers a fresh form.
     """
