@@ -15,9 +15,9 @@ def csrf_field(context):
 
     A reader without a session gets the same page as every other, whether
     or not this rendering is stored (a page with a query parameter its view
-    does not read is not), and no cookie. static/js/csrf.js fills the empty field when the
-    form is sent; without JavaScript the post fails and the CSRF failure page
-    offers a fresh form.
+    does not read is not), and no cookie. static/js/csrf.js fills the empty
+    field when the form is sent; without JavaScript the post fails and the
+    CSRF failure page offers a fresh form.
     """
     request = context["request"]
     if pagecache.shared_with_every_reader(request):
