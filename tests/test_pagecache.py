@@ -310,10 +310,10 @@ def test_a_share_from_wechat_gets_the_stored_page_and_stores_none_of_its_own(pub
     Client().get(article.get_absolute_url())
     assert queries_for(f"{article.get_absolute_url()}?{shared}") == 0
     # First rendered for a shared link: the page is the one without the parameters.
-    many = "/articles/?tag=逾期&page=1"
-    html = anonymous_html(f"{many}&{shared}")
+    listing = "/articles/?tag=逾期&page=1"
+    html = anonymous_html(f"{listing}&{shared}")
     assert "singlemessage" not in html and "utm_source" not in html
-    assert queries_for(many) == 0
+    assert queries_for(listing) == 0
     # With a parameter that is neither read nor tracking, it is rendered and not stored.
     for _ in range(2):
         assert "ETag" not in Client().get(f"{article.get_absolute_url()}?{shared}&made=up")
