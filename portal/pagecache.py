@@ -184,7 +184,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable(request):
+        if not shared_with_every_reader(request):
             return self.get_response(request)
         parameters = _cached_view(request)
         if parameters is None:
@@ -245,10 +245,6 @@ def shared_with_every_reader(request):
 
     What is rendered for such a reader must not be personal, stored or not.
     """
-    return _cacheable(request)
-
-
-def _cacheable(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
