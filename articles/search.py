@@ -1,15 +1,19 @@
-"""Chinese full-text search over public articles and approved experiences.
+"""Chinese full-text search over the site's public content.
 
 Chinese has no spaces, so text is segmented into words with jieba (the rjieba
 binding) before it is indexed: "被爆通讯录了" is stored as "被 爆 通讯 通讯录 了",
 and a search for 通讯录 finds it. The database's own full-text engine does the
 matching and ranking: SQLite FTS5 (bm25) or PostgreSQL full-text search
 (ts_rank). Visibility is never stored in the index: results are filtered at
-query time through `Article.objects.published()` and `Experience.objects.approved()`.
+query time by each kind's own rule, e.g. `Article.objects.published()`.
+
+Articles are registered below; another app makes its objects searchable with
+`register_kind()` from its AppConfig.ready() (community does so for experiences).
 """
 
 import html
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import rjieba
@@ -53,6 +57,28 @@ def query_terms(query):
     return (content or words)[:MAX_TERMS]
 
 
+# Kinds of searchable objects --------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchableKind:
+    """What search needs to know about one kind of object; each object has `pk` and `title`."""
+
+    visible: Callable[[list[int]], set[int]]  # ids -> those the public may see now
+    load: Callable[[list[int]], dict]  # ids -> {id: object}, for the result page
+    text: Callable[[object], str]  # object -> the plain text its snippet is cut from
+    objects: Callable[[], Iterable]  # () -> every object to index, for rebuild()
+    indexed_text: Callable[[object], str] | None = None  # the text to index, if not `text`
+
+
+KINDS = {}
+
+
+def register_kind(kind, *, visible, load, text, objects, indexed_text=None):
+    """Make the objects of `kind` (a SearchEntry.Kind) searchable; see SearchableKind."""
+    KINDS[kind] = SearchableKind(visible, load, text, objects, indexed_text)
+
+
 # Indexing ---------------------------------------------------------------
 
 
@@ -65,31 +91,26 @@ def index(kind, obj_id, *, title, body):
     )
 
 
+def index_object(kind, obj):
+    """Store (or replace) the index entry of `obj`, an object of a registered `kind`."""
+    searchable = KINDS[kind]
+    text = searchable.indexed_text or searchable.text
+    index(kind, obj.pk, title=obj.title, body=text(obj))
+
+
 def unindex(kind, obj_id):
+    """Remove one object from the index."""
     SearchEntry.objects.filter(kind=kind, object_id=obj_id).delete()
 
 
-def index_article(article):
-    body = " ".join([article.summary, strip_tags(article.body_html)])
-    index(SearchEntry.Kind.ARTICLE, article.pk, title=article.title, body=html.unescape(body))
-
-
-def index_experience(experience):
-    index(SearchEntry.Kind.EXPERIENCE, experience.pk, title=experience.title, body=experience.body)
-
-
 def rebuild():
-    """Rebuild the whole index from the articles and experiences; return the entry count."""
-    from community.models import Experience
-
+    """Rebuild the whole index from every registered kind; return the entry count."""
     SearchEntry.objects.all().delete()
     count = 0
-    for article in Article.objects.only("title", "summary", "body_html").iterator(chunk_size=500):
-        index_article(article)
-        count += 1
-    for experience in Experience.objects.only("title", "body").iterator(chunk_size=500):
-        index_experience(experience)
-        count += 1
+    for kind, searchable in KINDS.items():
+        for obj in searchable.objects():
+            index_object(kind, obj)
+            count += 1
     return count
 
 
@@ -147,10 +168,11 @@ def _ranked_postgresql(terms, kinds):
         return cursor.fetchall()
 
 
-def ranked_ids(terms, kinds=("article", "experience")):
+def ranked_ids(terms, kinds=None):
     """Return [(kind, id)] of indexed objects matching all of `terms`, best first."""
     if not terms:
         return []
+    kinds = tuple(KINDS) if kinds is None else kinds
     if connection.vendor == "postgresql":
         return _ranked_postgresql(terms, kinds)
     return _ranked_sqlite(terms, kinds)
@@ -164,55 +186,35 @@ class Hit:
     snippet: str
 
 
+def _ids_by_kind(ranked):
+    return {kind: [pk for k, pk in ranked if k == kind] for kind in KINDS}
+
+
 def search(query):
     """Return (query words, [(kind, id)] of public matches, best first)."""
-    from community.models import Experience
-
     terms = query_terms(query)
     ranked = ranked_ids(terms)
-    visible = {
-        SearchEntry.Kind.ARTICLE: set(
-            Article.objects.published()
-            .filter(pk__in=[pk for kind, pk in ranked if kind == SearchEntry.Kind.ARTICLE])
-            .values_list("pk", flat=True)
-        ),
-        SearchEntry.Kind.EXPERIENCE: set(
-            Experience.objects.approved()
-            .filter(pk__in=[pk for kind, pk in ranked if kind == SearchEntry.Kind.EXPERIENCE])
-            .values_list("pk", flat=True)
-        ),
-    }
+    visible = {kind: KINDS[kind].visible(ids) for kind, ids in _ids_by_kind(ranked).items()}
     return terms, [(kind, pk) for kind, pk in ranked if pk in visible[kind]]
 
 
 def load_hits(ranked, terms):
     """Return a Hit, with highlighted title and snippet, for each (kind, id) in `ranked`."""
-    from community.models import Experience
-
-    wanted = {kind: [pk for k, pk in ranked if k == kind] for kind in SearchEntry.Kind}
-    found = {
-        SearchEntry.Kind.ARTICLE: Article.objects.select_related("category").in_bulk(
-            wanted[SearchEntry.Kind.ARTICLE]
-        ),
-        SearchEntry.Kind.EXPERIENCE: Experience.objects.in_bulk(
-            wanted[SearchEntry.Kind.EXPERIENCE]
-        ),
-    }
+    found = {kind: KINDS[kind].load(ids) for kind, ids in _ids_by_kind(ranked).items()}
     hits = []
     for kind, pk in ranked:
         obj = found[kind].get(pk)
         if obj is None:  # deleted a moment ago
             continue
-        text = obj.body if kind == SearchEntry.Kind.EXPERIENCE else strip_tags(obj.body_html)
-        hits.append(
-            Hit(kind, obj, highlight(obj.title, terms), snippet(html.unescape(text), terms))
-        )
+        text = KINDS[kind].text(obj)
+        hits.append(Hit(kind, obj, highlight(obj.title, terms), snippet(text, terms)))
     return hits
 
 
 def article_ids(query):
     """Return the ids of articles matching `query` (for the `q` filter of article lists)."""
-    return [obj_id for _, obj_id in ranked_ids(query_terms(query), kinds=("article",))]
+    kinds = (SearchEntry.Kind.ARTICLE,)
+    return [obj_id for _, obj_id in ranked_ids(query_terms(query), kinds=kinds)]
 
 
 def _pattern(terms):
@@ -244,3 +246,37 @@ def snippet(text, terms, length=SNIPPET_LENGTH):
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + length < len(text) else ""
     return mark_safe(prefix + highlight(piece, terms) + suffix)  # noqa: S308  # nosec B308 B703
+
+
+# Articles ---------------------------------------------------------------
+
+
+def _public_article_ids(ids):
+    return set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _load_articles(ids):
+    return Article.objects.select_related("category").in_bulk(ids)
+
+
+def _article_text(article):
+    return html.unescape(strip_tags(article.body_html))
+
+
+def _article_indexed_text(article):
+    # The summary is searched too, though snippets are cut from the body.
+    return html.unescape(" ".join([article.summary, strip_tags(article.body_html)]))
+
+
+def _all_articles():
+    return Article.objects.only("title", "summary", "body_html").iterator(chunk_size=500)
+
+
+register_kind(
+    SearchEntry.Kind.ARTICLE,
+    visible=_public_article_ids,
+    load=_load_articles,
+    text=_article_text,
+    objects=_all_articles,
+    indexed_text=_article_indexed_text,
+)

@@ -16,7 +16,7 @@ RANKING_FIELDS = {"status", "published_at", "category"}
 @receiver(post_save, sender=Article, dispatch_uid="index_article")
 def index_article(sender, instance, update_fields=None, **kwargs):
     if update_fields is None or INDEXED_FIELDS & set(update_fields):
-        search.index_article(instance)
+        search.index_object(SearchEntry.Kind.ARTICLE, instance)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="refresh_own_related_list")

@@ -8,4 +8,6 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from community import signals  # noqa: F401 (connects the receivers)
+        from community import search, signals  # noqa: F401 (signals connects the receivers)
+
+        search.register()

@@ -15,7 +15,7 @@ INDEXED_FIELDS = {"title", "body"}
 @receiver(post_save, sender=Experience, dispatch_uid="index_experience")
 def index_experience(sender, instance, update_fields=None, **kwargs):
     if update_fields is None or INDEXED_FIELDS & set(update_fields):
-        search.index_experience(instance)
+        search.index_object(SearchEntry.Kind.EXPERIENCE, instance)
 
 
 @receiver(post_delete, sender=Experience, dispatch_uid="unindex_experience")
