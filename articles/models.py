@@ -147,19 +147,12 @@ def tag_weights(article):
 
 
 class TagQuerySet(models.QuerySet):
-    def public(self):
-        """Return tags on at least one public article or approved experience."""
-        from community.models import Experience, TaggedExperience
-
+    def on_public_articles(self):
+        """Return tags on at least one public article."""
         return self.filter(
             Exists(
                 TaggedArticle.objects.filter(
                     tag=OuterRef("pk"), content_object__in=Article.objects.published()
-                )
-            )
-            | Exists(
-                TaggedExperience.objects.filter(
-                    tag=OuterRef("pk"), content_object__in=Experience.objects.approved()
                 )
             )
         )
@@ -168,7 +161,8 @@ class TagQuerySet(models.QuerySet):
 class Tag(TagBase):
     """A topic shared by articles and experiences (网贷, 爆通讯录 …)."""
 
-    # A tag of a post still in moderation must not get a public page.
+    # Which tags get a public page is community.models.public_tags(): it also
+    # counts approved experiences, which this app does not know about.
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
@@ -177,7 +171,7 @@ class Tag(TagBase):
         verbose_name_plural = _("tags")
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse("tag", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
         # Keep Chinese in the slug; a tag with no letters or digits at all

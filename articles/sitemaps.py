@@ -1,9 +1,7 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q
-from django.urls import reverse
+from django.db.models import Max, Q
 
-from articles.models import Article, Category, Tag, TaggedArticle
-from community.models import Experience
+from articles.models import Article, Category, Tag
 
 
 class ArticleSitemap(Sitemap):
@@ -42,40 +40,4 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        public_tagged = TaggedArticle.objects.filter(
-            tag=OuterRef("pk"), content_object__in=Article.objects.published()
-        )
-        return Tag.objects.public().filter(Exists(public_tagged)).order_by("id")
-
-
-class ExperienceSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.5
-
-    def items(self):
-        return Experience.objects.approved().only("id", "updated_at").order_by("id")
-
-    def lastmod(self, experience):
-        return experience.updated_at
-
-
-class PageSitemap(Sitemap):
-    """The fixed pages: home and the two lists."""
-
-    changefreq = "daily"
-    priority = 1.0
-
-    def items(self):
-        return ["articles:home", "articles:list", "community:list"]
-
-    def location(self, name):
-        return reverse(name)
-
-
-SITEMAPS = {
-    "pages": PageSitemap,
-    "articles": ArticleSitemap,
-    "categories": CategorySitemap,
-    "tags": TagSitemap,
-    "experiences": ExperienceSitemap,
-}
+        return Tag.objects.on_public_articles().order_by("id")

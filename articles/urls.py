@@ -21,8 +21,6 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 urlpatterns = [
-    path("", cached(views.home), name="home"),
-    path("search/", views.search_view, name="search"),
     path("feed/", cached(LatestArticlesFeed()), name="feed"),
     path(
         "articles/",
@@ -37,9 +35,4 @@ urlpatterns = [
         name="category",
     ),
     path("categories/<uslug:slug>/feed/", cached(CategoryFeed()), name="category-feed"),
-    path(
-        "tags/<uslug:slug>/",
-        cached(views.TagArticleListView.as_view(), query=["page", "category", "ordering"]),
-        name="tag",
-    ),
 ]

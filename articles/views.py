@@ -1,35 +1,17 @@
-from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from articles import search
-from articles.filters import ORDERINGS, ArticleFilter
-from articles.models import Article, Category, Tag
-from community.models import Experience
+from articles.filters import ArticleFilter
+from articles.models import Article, Category
 from portal import pagecache
 
 HELPFUL_SESSION_KEY = "helpful_articles"
-
-
-def home(request):
-    public = Article.objects.published()
-    categories = Category.objects.annotate(
-        public_count=Count("articles", filter=Q(articles__in=public))
-    ).order_by("position", "name")  # an aggregate drops Meta.ordering
-    context = {
-        "latest": public.for_listing()[:8],
-        "most_helpful": public.cards().order_by(*ORDERINGS["helpful"])[:5],
-        "categories": categories,
-        "experiences": Experience.objects.approved().select_related("author")[:5],
-    }
-    return render(request, "articles/home.html", context)
 
 
 class ArticleListView(FilterView):
@@ -79,21 +61,6 @@ class CategoryArticleListView(PrefilteredListMixin, ArticleListView):
     lookup = filter_name = "category"
 
 
-class TagArticleListView(PrefilteredListMixin, ArticleListView):
-    model_filtered_by = Tag
-    lookup = "tags"
-    filter_name = "tag"
-
-    def get_choices(self):
-        return Tag.objects.public()
-
-    def get_context_data(self, **kwargs):
-        experiences = Experience.objects.approved().filter(tags=self.filtered_by)
-        return super().get_context_data(
-            experiences=experiences.select_related("author")[:5], **kwargs
-        )
-
-
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
@@ -139,20 +106,3 @@ def helpful(request, slug):
         pagecache.page_changed(article.get_absolute_url())
         messages.success(request, _("Thank you. Your vote helps other readers."))
     return redirect(article)
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
-
-
-def search_view(request):
-    """Search public articles and approved experiences; explain empty or odd queries."""
-    form = SearchForm(request.GET)
-    context = {"form": form, "query": "", "terms": [], "page_obj": None}
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
-        terms, ranked = search.search(query)
-        page_obj = Paginator(ranked, 20).get_page(request.GET.get("page"))
-        page_obj.object_list = search.load_hits(page_obj.object_list, terms)
-        context.update(query=query, terms=terms, page_obj=page_obj, total=len(ranked))
-    return render(request, "articles/search.html", context)

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
+from articles.models import Tag
 from community.masking import mask_personal_data
 
 TITLE_LENGTH = (5, 80)
@@ -150,6 +152,15 @@ class Experience(models.Model):
 
     is_public.boolean = True
     is_public.short_description = _("public")
+
+
+def public_tags():
+    """Return the tags with a public page: on a public article or an approved experience."""
+    on_approved = TaggedExperience.objects.filter(
+        tag=OuterRef("pk"), content_object__in=Experience.objects.approved()
+    )
+    # A tag only on posts still in moderation gets no page.
+    return Tag.objects.on_public_articles() | Tag.objects.filter(Exists(on_approved))
 
 
 class Report(models.Model):

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Tag
+from articles.models import Article
 from community import moderation, ratelimit
 from community.forms import ExperienceForm, ReportForm, SignupForm
-from community.models import Experience
+from community.models import Experience, public_tags
 
 TOO_MANY = 429
 
@@ -28,7 +28,7 @@ class ExperienceListView(ListView):
         slug = request.GET.get("tag")
         if slug and not slug_unicode_re.match(slug):
             raise Http404
-        self.tag = get_object_or_404(Tag.objects.public(), slug=slug) if slug else None
+        self.tag = get_object_or_404(public_tags(), slug=slug) if slug else None
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -3,12 +3,28 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
+# Importing the articles' URLs also registers the `uslug` converter used below.
+from articles import urls as article_urls
 from community.views import LoginView, signup
 from portal.pagecache import cache_for_anonymous as cached
-from portal.views import csrf_token, healthz, robots_txt
+from portal.sitemaps import SITEMAPS
+from portal.views import (
+    TagArticleListView,
+    csrf_token,
+    healthz,
+    home,
+    robots_txt,
+    search_view,
+)
 
 urlpatterns = [
+    path("", cached(home), name="home"),
+    path("search/", search_view, name="search"),
+    path(
+        "tags/<uslug:slug>/",
+        cached(TagArticleListView.as_view(), query=["page", "category", "ordering"]),
+        name="tag",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
@@ -27,7 +43,7 @@ urlpatterns = [
     ),
     path("accounts/signup/", signup, name="signup"),
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("experiences/", include("community.urls")),
-    path("", include("articles.urls")),
+    path("", include(article_urls)),
 ]

@@ -1,13 +1,71 @@
+"""The pages that show articles and experiences together, and the site's plumbing."""
+
 from urllib.parse import urlsplit
 
+from django import forms
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from articles.models import Article
+from articles import search
+from articles.filters import ORDERINGS
+from articles.models import Article, Category
+from articles.views import ArticleListView, PrefilteredListMixin
+from community.models import Experience, public_tags
+
+
+def home(request):
+    """The latest and most helpful articles, the latest approved experiences, the categories."""
+    public = Article.objects.published()
+    categories = Category.objects.annotate(
+        public_count=Count("articles", filter=Q(articles__in=public))
+    ).order_by("position", "name")  # an aggregate drops Meta.ordering
+    context = {
+        "latest": public.for_listing()[:8],
+        "most_helpful": public.cards().order_by(*ORDERINGS["helpful"])[:5],
+        "categories": categories,
+        "experiences": Experience.objects.approved().select_related("author")[:5],
+    }
+    return render(request, "articles/home.html", context)
+
+
+class TagArticleListView(PrefilteredListMixin, ArticleListView):
+    """The public articles with one tag, and up to 5 approved experiences with it."""
+
+    lookup = "tags"
+    filter_name = "tag"
+
+    def get_choices(self):
+        return public_tags()
+
+    def get_context_data(self, **kwargs):
+        experiences = Experience.objects.approved().filter(tags=self.filtered_by)
+        return super().get_context_data(
+            experiences=experiences.select_related("author")[:5], **kwargs
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
+
+
+def search_view(request):
+    """Search public articles and approved experiences; explain empty or odd queries."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "terms": [], "page_obj": None}
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        terms, ranked = search.search(query)
+        page_obj = Paginator(ranked, 20).get_page(request.GET.get("page"))
+        page_obj.object_list = search.load_hits(page_obj.object_list, terms)
+        context.update(query=query, terms=terms, page_obj=page_obj, total=len(ranked))
+    return render(request, "articles/search.html", context)
 
 
 @never_cache

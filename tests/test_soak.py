@@ -37,13 +37,13 @@ CUT = (OSError, http.client.HTTPException)
 
 PUBLIC_PATHS = """
 import json
-from articles.models import Article, Category, Tag
-from community.models import Experience
+from articles.models import Article, Category
+from community.models import Experience, public_tags
 paths = ["/", "/articles/", "/articles/?page=2", "/experiences/", "/feed/", "/sitemap.xml",
          "/search/?q=%E5%BE%81%E4%BF%A1", "/search/?q=%E7%BD%91%E8%B4%B7+%E9%80%BE%E6%9C%9F"]
 paths += [a.get_absolute_url() for a in Article.objects.published()]
 paths += [c.get_absolute_url() for c in Category.objects.all()]
-paths += [t.get_absolute_url() for t in Tag.objects.public()]
+paths += [t.get_absolute_url() for t in public_tags()]
 paths += [e.get_absolute_url() for e in Experience.objects.approved()]
 print(json.dumps(paths))
 """

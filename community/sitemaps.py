@@ -1,0 +1,14 @@
+from django.contrib.sitemaps import Sitemap
+
+from community.models import Experience
+
+
+class ExperienceSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        return Experience.objects.approved().only("id", "updated_at").order_by("id")
+
+    def lastmod(self, experience):
+        return experience.updated_at
