@@ -112,6 +112,15 @@ if REDIS_URL:
             "BACKEND": "caching.backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that is down or blackholed costs a request at most these
+            # timeouts; then pages are rendered without it, and calls skip it for
+            # RETRY_SECONDS before trying again (caching/backends.py).
+            "OPTIONS": {
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+                "RETRY_SECONDS": 1,
+                "LOG_SECONDS": 60,
+            },
         }
     }
     # Sessions read from Redis, written through to the database: fast and durable.

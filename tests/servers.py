@@ -33,6 +33,67 @@ def redis_or_skip():
     return client
 
 
+class OwnRedis:
+    """A redis-server of one test's own on a loopback port, to stop and start again."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        """Start the server on its port (the same one every time) and wait until it answers."""
+        import redis
+
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        # The monotonic clock: a test may have frozen time.time() meanwhile.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server on port {self.port} did not start") from None
+                time.sleep(0.05)
+            finally:
+                client.close()
+
+    def stop(self, *, keep_data=False):
+        """Stop the server by its PID; with `keep_data`, it starts again with what it held."""
+        if keep_data:
+            import redis
+
+            redis.Redis(port=self.port).save()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+
+@contextmanager
+def own_redis():
+    """Yield a running OwnRedis on a free loopback port; stop it at the end."""
+    import pytest
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    folder = Path(tempfile.mkdtemp(prefix="portal-redis-"))
+    server = OwnRedis(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.process is not None:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def migrated_env(database_url, **settings):
     """Return the environment for app-server processes on a fresh Redis and `database_url`.
 
