@@ -1,9 +1,8 @@
 """Fixed-window rate limits kept in the shared cache, so every process counts together."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
+
+from caching import counters
 
 PERIOD = 60 * 60
 
@@ -13,16 +12,11 @@ def allow(scope, key):
 
     Callers count only accepted submissions (after the form is valid, before
     saving), so typing mistakes never use up a reader's allowance. The counter
-    is an atomic cache increment, exact across processes when the cache is Redis.
+    is an atomic cache increment, exact across processes when the cache is
+    Redis; while Redis is unreachable it counts in the database instead
+    (caching/counters.py says what that costs across an outage).
     """
-    window = int(time.time() // PERIOD)
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=PERIOD + 60)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(cache_key, 1, timeout=PERIOD + 60)
-        count = 1
+    count = counters.increment(f"ratelimit:{scope}:{key}", period=PERIOD)
     return count <= settings.RATE_LIMITS[scope]
 
 

@@ -65,6 +65,12 @@ class OwnRedis:
             finally:
                 client.close()
 
+    def cache_setting(self, caches, **options):
+        """Return the CACHES setting `caches` with the default cache on this server."""
+        options = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, **options}
+        default = {"BACKEND": "caching.backends.RedisCache", "LOCATION": self.url}
+        return {**caches, "default": {**default, "OPTIONS": options}}
+
     def stop(self, *, keep_data=False):
         """Stop the server by its PID; with `keep_data`, it starts again with what it held."""
         if keep_data:
