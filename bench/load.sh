@@ -22,65 +22,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SERVER=${SERVER:-gunicorn}  # or granian, for the comparison
-GRANIAN_VERSION=2.8.7
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${THREADS:-2}
-PORT=${PORT:-8765}
-DB=${DB:-bench/.data/load-100k.sqlite3}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-make --silent install
-PYTHON=.venv/bin/python
-mkdir -p "$(dirname "$DB")"
-DB=$(realpath "$DB")
-export DATABASE_URL="sqlite:///$DB" DJANGO_SETTINGS_MODULE=bench.settings
-export GUNICORN_BIND="127.0.0.1:$PORT" DJANGO_LOG_LEVEL=WARNING
-# The key `make serve` uses, so that the session made below is valid there.
-export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-local-serve-$(hostname)-not-for-the-internet}
-if [ ! -f "$DB" ]; then
-  echo "Building the 100k-article database in $DB …" >&2
-  DJANGO_SETTINGS_MODULE=portal.settings $PYTHON bench/discovery.py --build 100000 >&2
-fi
-
-work=$(mktemp -d)
-server=""
-flush_redis() {
-  $PYTHON -c 'import sys, redis; redis.Redis.from_url(sys.argv[1]).flushdb()' "$REDIS_URL"
-}
-cleanup() {
-  if [ -n "$server" ]; then kill -- "-$server" 2>/dev/null || true; fi
-  flush_redis  # the run leaves thousands of pages stored once
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
+bench_prepare
+bench_work
 flush_redis
-
-# The server in its own process group, so cleanup stops it and its workers.
-if [ "$SERVER" = gunicorn ]; then
-  GUNICORN_CMD_ARGS="--pid $work/server.pid" setsid make --silent serve >"$work/server.log" 2>&1 &
-  server=$!
-else
-  # The alternative measured against gunicorn (docs/performance.md): the same
-  # configuration, the same number of workers, served by granian.
-  .venv/bin/pip install --quiet "granian==$GRANIAN_VERSION"
-  export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0
-  $PYTHON manage.py collectstatic --noinput -v0
-  setsid .venv/bin/granian --interface wsgi --workers "$($PYTHON -c 'import os; print(os.cpu_count() + 1)')" \
-    --host 127.0.0.1 --port "$PORT" portal.wsgi:application >"$work/server.log" 2>&1 &
-  server=$!
-  echo "$server" >"$work/server.pid"
-fi
 base="http://127.0.0.1:$PORT"
-for _ in $(seq 200); do
-  curl -fs "$base/healthz" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "$base/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
+start_server serve "$base"
 
 # One file of paths per page; wrk.lua picks one at random for each request.
 $PYTHON - "$DB" "$work" <<'EOF'
