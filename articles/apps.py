@@ -8,9 +8,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles import signals  # noqa: F401 (connects the receivers)
+        from articles import keys, signals  # noqa: F401 (signals connects the receivers)
         from articles.models import Article
-        from portal import pagecache
+        from caching.dependencies import expire_when
 
-        # A scheduled article goes public with no save to announce it.
-        pagecache.expire_when(Article.objects.next_publication)
+        # A scheduled article goes public with no save to announce it: the
+        # lists of public articles last until then at most.
+        expire_when(keys.PUBLIC_ARTICLES, Article.objects.next_publication)

@@ -3,7 +3,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from articles import keys
 from articles.models import Article, Category
+from caching.dependencies import depends_on, recorded
 
 
 class LatestArticlesFeed(Feed):
@@ -16,7 +18,7 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return Article.objects.published().for_listing()[:20]
+        return _shown(Article.objects.published().for_listing()[:20])
 
     def item_title(self, item):
         return item.title
@@ -50,4 +52,12 @@ class CategoryFeed(LatestArticlesFeed):
         return category.description
 
     def items(self, category):
-        return Article.objects.published().filter(category=category).for_listing()[:20]
+        return _shown(Article.objects.published().filter(category=category).for_listing()[:20])
+
+
+def _shown(articles):
+    """Return `articles` as a list, recording what the feed shows of them."""
+    depends_on(keys.PUBLIC_ARTICLES, keys.CATEGORIES)
+    articles = recorded(articles)
+    depends_on(*(tag for article in articles for tag in article.tags.all()))
+    return articles

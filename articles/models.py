@@ -194,6 +194,10 @@ class TaggedArticle(ItemBase):
         verbose_name_plural = _("article tags")
 
 
+# The fields `Article.listing()` reads (attribute names, as the database gives them).
+LISTING_FIELDS = {"status", "published_at", "category_id"}
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -276,6 +280,17 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        if set(field_names) >= LISTING_FIELDS:
+            article.loaded_listing = article.listing()
+        return article
+
+    def listing(self):
+        """Return what decides the lists this article is in: status, time, category."""
+        return (self.status, self.published_at, self.category_id)
 
     def is_public(self):
         """Say whether the public may read this article now (mirrors `published()`)."""

@@ -15,8 +15,9 @@ instead of one query per article; tests hold it to the same order as the
 import numpy as np
 from django.db import connection, transaction
 
+from articles import keys
 from articles.models import Article, RelatedArticle, TaggedArticle, rarity_weight
-from portal import pagecache
+from caching.dependencies import changed, depends_on
 
 SHOWN = 10
 # Stored lists are longer than shown, so a few neighbours can stop being public
@@ -26,7 +27,17 @@ BATCH = 256
 
 
 def related_for_page(article, limit=SHOWN):
-    """Return the list to show under `article`: stored, public only, best first."""
+    """Return the list to show under `article`: stored, public only, best first.
+
+    Records what the page then shows: the stored list and each article in it.
+    """
+    depends_on(keys.related(article.pk))
+    shown = _related_for_page(article, limit)
+    depends_on(*shown)
+    return shown
+
+
+def _related_for_page(article, limit):
     stored = list(
         Article.objects.published()
         .filter(related_from__article=article)
@@ -43,7 +54,13 @@ def related_for_page(article, limit=SHOWN):
 @transaction.atomic
 def refresh_for(article):
     """Recompute and store the list of one article."""
-    related_ids = Article.objects.related_to(article, limit=STORED).values_list("id", flat=True)
+    related_ids = list(
+        Article.objects.related_to(article, limit=STORED).values_list("id", flat=True)
+    )
+    stored = RelatedArticle.objects.filter(article=article).order_by("rank")
+    if list(stored.values_list("related_id", flat=True)) == related_ids:
+        return
+    changed(keys.related(article.pk))
     RelatedArticle.objects.filter(article=article).delete()
     RelatedArticle.objects.bulk_create(
         RelatedArticle(article=article, related_id=related_id, rank=rank)
@@ -105,9 +122,21 @@ def refresh_all():
     # other writer, and ranking a large site takes minutes; writing takes seconds.
     lists = rank_all()
     with transaction.atomic():
+        before = _stored_lists()
         _store(lists)
-        pagecache.content_changed()
+        # Only the pages whose list changed are rendered again.
+        changed(*(keys.related(pk) for pk, ids in lists.items() if before.get(pk) != ids))
     return len(lists)
+
+
+def _stored_lists():
+    """Return {article id: [related ids, best first]} as stored, for public articles."""
+    lists = {}
+    rows = RelatedArticle.objects.filter(article_id__in=Article.objects.published())
+    rows = rows.order_by("article_id", "rank").values_list("article_id", "related_id")
+    for article_id, related_id in rows.iterator(chunk_size=10_000):
+        lists.setdefault(article_id, []).append(related_id)
+    return lists
 
 
 def _store(lists):

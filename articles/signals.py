@@ -1,11 +1,11 @@
-"""Keep derived data in step with articles: search index, related lists, cached pages."""
+"""Keep derived data in step with articles: search index, related lists, stored pages."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles import related, search
+from articles import keys, related, search
 from articles.models import Article, Category, SearchEntry, Tag
-from portal import pagecache
+from caching.dependencies import changed, key_for
 
 # Saves that touch none of these leave the indexed text as it was.
 INDEXED_FIELDS = {"title", "summary", "body"}
@@ -40,22 +40,51 @@ def unindex_article(sender, instance, **kwargs):
     search.unindex(SearchEntry.Kind.ARTICLE, instance.pk)
 
 
-# Articles, their categories and tags show on most pages (menus, cards,
-# "people also read"), so any change to them makes every cached page stale.
-@receiver(post_save, sender=Article, dispatch_uid="article_pages_changed")
-@receiver(post_delete, sender=Article, dispatch_uid="article_pages_deleted")
-@receiver(post_save, sender=Category, dispatch_uid="category_pages_changed")
-@receiver(post_delete, sender=Category, dispatch_uid="category_pages_deleted")
-@receiver(post_delete, sender=Tag, dispatch_uid="tag_pages_deleted")
-@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="article_tags_pages_changed")
-def pages_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("post_"):
-        pagecache.content_changed()
+# What a change touches, by dependency key (caching/dependencies.py): the
+# object's own key reaches every page that shows it; a list key, the pages
+# that list what entered or left.
+@receiver(post_save, sender=Article, dispatch_uid="article_saved_pages")
+def article_saved(sender, instance, created, **kwargs):
+    before = None if created else getattr(instance, "loaded_listing", None)
+    now = instance.listing()
+    # Loaded without those fields (a partial query): assume the lists changed.
+    unknown = not created and before is None
+    listed = unknown or Article.Status.PUBLISHED in {before and before[0], now[0]}
+    changed(instance, *([keys.PUBLIC_ARTICLES] if before != now and listed else []))
+    instance.loaded_listing = now
 
 
-@receiver(post_save, sender=Tag, dispatch_uid="tag_pages_changed")
-def tag_pages_changed(sender, created, **kwargs):
-    # A new tag shows nowhere until a public article or post carries it, which
-    # renews the generation itself; a renamed one shows wherever it is used.
+@receiver(post_delete, sender=Article, dispatch_uid="article_deleted_pages")
+def article_deleted(sender, instance, **kwargs):
+    changed(instance, keys.PUBLIC_ARTICLES)
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="article_tags_pages")
+def article_tags_changed(sender, instance, action, pk_set=None, **kwargs):
+    if action in {"post_add", "post_remove"} and pk_set:
+        if isinstance(instance, Article):
+            changed(instance, *map(keys.tagged, pk_set))
+        else:  # tag.article_set.add(…): pk_set holds articles
+            changed(keys.tagged(instance.pk), *(key_for(Article, pk) for pk in pk_set))
+    elif action == "post_clear":
+        # The removed tags are not named: every tag page follows.
+        changed(instance, keys.PUBLIC_ARTICLES)
+
+
+@receiver(post_save, sender=Category, dispatch_uid="category_saved_pages")
+@receiver(post_delete, sender=Category, dispatch_uid="category_deleted_pages")
+def category_changed(sender, instance, **kwargs):
+    # The menu of categories is on every page.
+    changed(instance, keys.CATEGORIES)
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="tag_saved_pages")
+def tag_saved(sender, instance, created, **kwargs):
+    # A new tag shows nowhere until something public carries it.
     if not created:
-        pagecache.content_changed()
+        changed(instance)
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="tag_deleted_pages")
+def tag_deleted(sender, instance, **kwargs):
+    changed(instance, keys.tagged(instance.pk))

@@ -1,7 +1,19 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 
+from articles import keys
 from articles.models import Article, Category, Tag
+from caching.dependencies import depends_on, max_age
+
+# Sitemaps follow which articles and tags are public at once, and edits (lastmod)
+# within an hour: naming every article a sitemap lists would be 50,000 keys.
+SITEMAP_SECONDS = 60 * 60
+
+
+def shows(*list_keys):
+    """Record what a sitemap's page depends on."""
+    depends_on(*list_keys)
+    max_age(SITEMAP_SECONDS)
 
 
 class ArticleSitemap(Sitemap):
@@ -9,6 +21,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
+        shows(keys.PUBLIC_ARTICLES)
         return Article.objects.published().only("slug", "updated_at").order_by("id")
 
     def lastmod(self, article):
@@ -20,6 +33,7 @@ class CategorySitemap(Sitemap):
     priority = 0.6
 
     def items(self):
+        shows(keys.PUBLIC_ARTICLES, keys.CATEGORIES)
         public = Article.objects.published()
         return (
             Category.objects.annotate(
@@ -40,4 +54,5 @@ class TagSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
+        shows(keys.PUBLIC_ARTICLES)
         return Tag.objects.on_public_articles().order_by("id")

@@ -2,7 +2,8 @@ from django.urls import path, register_converter
 
 from articles import views
 from articles.feeds import CategoryFeed, LatestArticlesFeed
-from portal.pagecache import cache_for_anonymous as cached
+from caching.pages import blank, choice, page_number, slug
+from caching.pages import cache_for_anonymous as cached
 
 
 class UnicodeSlugConverter:
@@ -19,19 +20,24 @@ class UnicodeSlugConverter:
 
 register_converter(UnicodeSlugConverter, "uslug")
 
+# The query parameters the article lists read, each with its canonical spelling;
+# `q` (a search) is rendered for each request, never stored.
+ORDERING = choice("newest", "helpful", default="newest")
+LIST_QUERY = {"page": page_number, "category": slug, "tag": slug, "ordering": ORDERING, "q": blank}
+
 app_name = "articles"
 urlpatterns = [
     path("feed/", cached(LatestArticlesFeed()), name="feed"),
     path(
         "articles/",
-        cached(views.ArticleListView.as_view(), query=["page", "category", "tag", "ordering"]),
+        cached(views.ArticleListView.as_view(), query=LIST_QUERY),
         name="list",
     ),
     path("articles/<uslug:slug>/", cached(views.ArticleDetailView.as_view()), name="detail"),
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
     path(
         "categories/<uslug:slug>/",
-        cached(views.CategoryArticleListView.as_view(), query=["page", "tag", "ordering"]),
+        cached(views.CategoryArticleListView.as_view(), query=LIST_QUERY),
         name="category",
     ),
     path("categories/<uslug:slug>/feed/", cached(CategoryFeed()), name="category-feed"),

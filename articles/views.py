@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from articles import keys
 from articles.filters import ArticleFilter
 from articles.models import Article, Category
-from portal import pagecache
+from caching import fragments
+from caching.dependencies import Shown, changed, depends_on, max_age, recorded
+from caching.pages import keep_out
 
 HELPFUL_SESSION_KEY = "helpful_articles"
 
@@ -26,8 +28,19 @@ class ArticleListView(FilterView):
 
     def get_context_data(self, **kwargs):
         if self.filterset.errors:  # made-up filter values must not fill the page cache
-            pagecache.keep_out(self.request)
-        return super().get_context_data(**kwargs)
+            keep_out(self.request)
+        context = super().get_context_data(**kwargs)
+        # What the page shows: which articles are public, the categories (menu
+        # and filter), each card with its tags, and the list of a tag filter.
+        depends_on(keys.PUBLIC_ARTICLES, keys.CATEGORIES)
+        for article in context["page_obj"] or context["object_list"]:
+            depends_on(article, *article.tags.all())
+        tag = self.filterset.form.cleaned_data.get("tag") if self.filterset.is_valid() else None
+        if tag:
+            depends_on(tag, keys.tagged(tag.pk))
+        if self.request.GET.get("ordering") == "helpful":
+            max_age(keys.HELPFUL_RANKING_SECONDS)
+        return context
 
 
 class PrefilteredListMixin:
@@ -53,6 +66,7 @@ class PrefilteredListMixin:
         return filterset
 
     def get_context_data(self, **kwargs):
+        depends_on(self.filtered_by)
         return super().get_context_data(filtered_by=self.filtered_by, **kwargs)
 
 
@@ -70,24 +84,32 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.request.user.is_staff:  # editors may preview: their lookup is their own
             return super().get_object(queryset)
-        # Every reader gets the same article: keep it until the page changes.
-        return pagecache.cached_for_page(
-            self.request, "article", lambda: super(ArticleDetailView, self).get_object(queryset)
-        )
+        # Every reader gets the same article: keep it until it changes.
+        return fragments.cached("article", [self.kwargs["slug"]], self._load_article)
+
+    def _load_article(self):
+        article = super().get_object()
+        depends_on(article, article.category, keys.helpful(article.pk))
+        return article
 
     def get_context_data(self, **kwargs):
         article = self.object
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
+        depends_on(article, article.category, keys.helpful(article.pk))
         return super().get_context_data(
-            # Lazy: when the fragments that show them are cached, not even
-            # the querysets are built.
-            tags=SimpleLazyObject(lambda: list(article.tags.order_by("name"))),
-            experiences=SimpleLazyObject(
-                lambda: list(article.experiences.approved().select_related("author")[:5])
-            ),
+            # Lazy: when the fragments that show them are cached, not even the
+            # querysets are built. Each records what it shows when it runs.
+            tags=Shown(lambda: recorded(article.tags.order_by("name"))),
+            experiences=Shown(lambda: self._experiences(article)),
             already_helpful=article.pk in voted,
             **kwargs,
         )
+
+    def _experiences(self, article):
+        depends_on(keys.experiences(article.pk))
+        shown = recorded(article.experiences.approved().select_related("author")[:5])
+        depends_on(*(experience.author for experience in shown))
+        return shown
 
 
 @require_POST
@@ -101,8 +123,8 @@ def helpful(request, slug):
         # One UPDATE … SET helpful_count = helpful_count + 1: exact under concurrency.
         Article.objects.filter(pk=article.pk).update(helpful_count=F("helpful_count") + 1)
         request.session[HELPFUL_SESSION_KEY] = [*voted, article.pk]
-        # Only the article's own page shows the exact count; lists that rank by
-        # it catch up with the next content change or within PAGE_CACHE_SECONDS.
-        pagecache.page_changed(article.get_absolute_url())
+        # Only the article's own page shows the exact count; rankings by it
+        # follow within keys.HELPFUL_RANKING_SECONDS.
+        changed(keys.helpful(article.pk))
         messages.success(request, _("Thank you. Your vote helps other readers."))
     return redirect(article)

@@ -136,6 +136,17 @@ class Experience(models.Model):
     def get_absolute_url(self):
         return reverse("community:detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        experience = super().from_db(db, field_names, values)
+        if {"status", "article_id"} <= set(field_names):
+            experience.loaded_listing = experience.listing()
+        return experience
+
+    def listing(self):
+        """Return what decides where this post is listed: public or not, and its article."""
+        return (self.is_public(), self.article_id)
+
     def clean(self):
         # Masking can lengthen text (a@b.cn becomes a***@b.cn): check the stored form.
         for name, limit in (("title", TITLE_LENGTH[1]), ("body", BODY_LENGTH[1])):

@@ -1,4 +1,4 @@
-"""Keep the search index and cached pages in step with experiences and their authors."""
+"""Keep the search index and stored pages in step with experiences and their authors."""
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -6,8 +6,9 @@ from django.dispatch import receiver
 
 from articles import search
 from articles.models import SearchEntry
+from caching.dependencies import changed
+from community import keys
 from community.models import Experience
-from portal import pagecache
 
 INDEXED_FIELDS = {"title", "body"}
 
@@ -23,30 +24,56 @@ def unindex_experience(sender, instance, **kwargs):
     search.unindex(SearchEntry.Kind.EXPERIENCE, instance.pk)
 
 
-# Approved posts show on lists, articles and tag pages, with their author's name.
-@receiver(post_delete, sender=Experience, dispatch_uid="experience_pages_deleted")
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_pages_deleted")
-def pages_changed(sender, **kwargs):
-    pagecache.content_changed()
+# What a change touches, by dependency key (caching/dependencies.py).
+def _lists_of(experience, article_id):
+    """The keys of the lists an approved post about `article_id` is in."""
+    tags = experience.tags.values_list("pk", flat=True) if experience.pk else []
+    return [
+        keys.PUBLIC_EXPERIENCES,
+        *([keys.about_article(article_id)] if article_id else []),
+        *map(keys.tagged, tags),
+    ]
 
 
-@receiver(m2m_changed, sender=Experience.tags.through, dispatch_uid="experience_tags_changed")
-def experience_tags_changed(sender, instance, action, **kwargs):
+@receiver(post_save, sender=Experience, dispatch_uid="experience_saved_pages")
+def experience_saved(sender, instance, created, **kwargs):
+    before = None if created else getattr(instance, "loaded_listing", None)
+    now = instance.listing()
+    instance.loaded_listing = now
+    if before is None and not created:
+        before = (True, None)  # loaded without those fields: assume it was listed
+    was_public, old_article = before or (False, None)
+    is_public, article = now
+    if not (was_public or is_public):
+        return  # a post in moderation shows on no public page
+    touched = [instance]
+    if was_public != is_public or old_article != article:
+        if was_public:
+            touched += _lists_of(instance, old_article)
+        if is_public:
+            touched += _lists_of(instance, article)
+    changed(*touched)
+
+
+@receiver(post_delete, sender=Experience, dispatch_uid="experience_deleted_pages")
+def experience_deleted(sender, instance, **kwargs):
+    if instance.is_public():
+        changed(instance, keys.PUBLIC_EXPERIENCES, keys.about_article(instance.article_id))
+
+
+@receiver(m2m_changed, sender=Experience.tags.through, dispatch_uid="experience_tags_pages")
+def experience_tags_changed(sender, instance, action, pk_set=None, **kwargs):
     # The tags of a post waiting for a moderator show nowhere yet.
-    pending = isinstance(instance, Experience) and instance.status != Experience.Status.APPROVED
-    if action.startswith("post_") and not pending:
-        pagecache.content_changed()
+    if not action.startswith("post_") or not isinstance(instance, Experience):
+        return
+    if instance.is_public():
+        changed(instance, *map(keys.tagged, pk_set or []))
 
 
-@receiver(post_save, sender=Experience, dispatch_uid="experience_pages_changed")
-def experience_pages_changed(sender, instance, created, **kwargs):
-    # A new post waits for a moderator: no public page shows it yet.
-    if not (created and instance.status == Experience.Status.PENDING):
-        pagecache.content_changed()
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_pages_changed")
-def author_pages_changed(sender, created, update_fields=None, **kwargs):
-    # A new account has no public post yet, and no page shows last_login.
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_saved_pages")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_deleted_pages")
+def author_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # Pages show an author's name; no page shows last_login, and a new
+    # account has no public post yet.
     if not created and (update_fields is None or set(update_fields) != {"last_login"}):
-        pagecache.content_changed()
+        changed(instance)

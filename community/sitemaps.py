@@ -1,5 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
+from articles.sitemaps import shows
+from community import keys
 from community.models import Experience
 
 
@@ -8,6 +10,7 @@ class ExperienceSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
+        shows(keys.PUBLIC_EXPERIENCES)
         return Experience.objects.approved().only("id", "updated_at").order_by("id")
 
     def lastmod(self, experience):

@@ -1,11 +1,16 @@
 from django.urls import path
 
+from caching.pages import cache_for_anonymous as cached
+from caching.pages import page_number, slug
 from community import views
-from portal.pagecache import cache_for_anonymous as cached
 
 app_name = "community"
 urlpatterns = [
-    path("", cached(views.ExperienceListView.as_view(), query=["page", "tag"]), name="list"),
+    path(
+        "",
+        cached(views.ExperienceListView.as_view(), query={"page": page_number, "tag": slug}),
+        name="list",
+    ),
     path("new/", views.new_experience, name="new"),
     path("mine/", views.my_experiences, name="mine"),
     path("<int:pk>/", cached(views.ExperienceDetailView.as_view()), name="detail"),

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
-from community import moderation, ratelimit
+from caching.dependencies import depends_on
+from community import keys, moderation, ratelimit
 from community.forms import ExperienceForm, ReportForm, SignupForm
 from community.models import Experience, public_tags
 
@@ -38,7 +39,12 @@ class ExperienceListView(ListView):
         return experiences
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        shown = context["page_obj"]
+        depends_on(keys.PUBLIC_EXPERIENCES, *shown, *(experience.author for experience in shown))
+        if self.tag:
+            depends_on(self.tag, keys.tagged(self.tag.pk))
+        return context
 
 
 class ExperienceDetailView(DetailView):
@@ -52,6 +58,9 @@ class ExperienceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         experience = self.object
         user = self.request.user
+        depends_on(experience, experience.author, *experience.tags.all())
+        if experience.article_id:
+            depends_on(experience.article)
         can_report = (
             experience.is_public()
             and user.is_authenticated

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.pagecache.PageCacheMiddleware",
+    "caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,19 +133,24 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-# Rendered fragments ({% fragment %}) stay in each process, in
-# front of the default cache: their keys carry the shared content generation, so
-# no copy goes stale (portal/fragment_cache.py).
+# Rendered fragments ({% fragment %}) stay in each process's memory in front of
+# the default cache; each is checked against the versions of what it shows, so
+# no copy goes stale (caching/fragments.py).
 CACHES["fragments"] = {
-    "BACKEND": "portal.fragment_cache.LocalFirstCache",
+    "BACKEND": "caching.fragments.LocalFirstCache",
     "LOCATION": "fragments",
     "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 5000},
 }
-# Anonymous readers' pages stay fresh this long (0 turns the page cache off); then
-# one request renders a page again while others get the stored copy. Any content
-# change makes them out of date at once (portal/pagecache.py).
-# Without Redis each process has its own cache, which suits one process only.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a stored page or fragment may live (0 turns the page cache off). A
+# change renews the keys of what it touches (caching/dependencies.py), so pages
+# showing it are rendered again at once whatever this says; it bounds only
+# what no change announces: the "most helpful" rankings, a release's template
+# changes when `expire_pages` is not run. Without Redis each process has its
+# own cache, which suits one process only.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(6 * 60 * 60)))
+# Edge caches (Varnish with xkey, deploy/varnish/portal.vcl) to purge by key on
+# every change: comma-separated base URLs, e.g. http://10.0.0.5:6081.
+FRONTEND_CACHE_URLS = env_list("FRONTEND_CACHE_URLS", "")
 # Query parameters that only say where a visit came from: shares from WeChat
 # (`from`, `isappinstalled`), campaign links, ad clicks. Cached pages ignore
 # them ("*" ends a prefix).
@@ -188,7 +193,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "community:mine"
-LOGOUT_REDIRECT_URL = "articles:home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Community limits, per user (posts, reports) or per address (sign-ups) per hour.
 RATE_LIMITS = {

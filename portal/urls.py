@@ -5,8 +5,9 @@ from django.urls import include, path
 
 # Importing the articles' URLs also registers the `uslug` converter used below.
 from articles import urls as article_urls
+from caching.pages import cache_for_anonymous as cached
+from caching.pages import page_number
 from community.views import LoginView, signup
-from portal.pagecache import cache_for_anonymous as cached
 from portal.sitemaps import SITEMAPS
 from portal.views import (
     TagArticleListView,
@@ -22,12 +23,12 @@ urlpatterns = [
     path("search/", search_view, name="search"),
     path(
         "tags/<uslug:slug>/",
-        cached(TagArticleListView.as_view(), query=["page", "category", "ordering"]),
+        cached(TagArticleListView.as_view(), query=article_urls.LIST_QUERY),
         name="tag",
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("robots.txt", robots_txt, name="robots"),
+    path("robots.txt", cached(robots_txt), name="robots"),
     path("csrf/", csrf_token, name="csrf-token"),
     path(
         "sitemap.xml",
@@ -37,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        cached(sitemap_views.sitemap, query=["p"]),
+        cached(sitemap_views.sitemap, query={"p": page_number}),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -13,11 +13,13 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from articles import search
+from articles import keys, search
 from articles.filters import ORDERINGS
 from articles.models import Article, Category
 from articles.views import ArticleListView, PrefilteredListMixin
 from caching import health
+from caching.dependencies import depends_on, max_age, recorded
+from community import keys as community_keys
 from community.models import Experience, public_tags
 
 
@@ -27,11 +29,21 @@ def home(request):
     categories = Category.objects.annotate(
         public_count=Count("articles", filter=Q(articles__in=public))
     ).order_by("position", "name")  # an aggregate drops Meta.ordering
+    latest = recorded(public.for_listing()[:8])
+    experiences = recorded(Experience.objects.approved().select_related("author")[:5])
+    depends_on(
+        keys.PUBLIC_ARTICLES,
+        keys.CATEGORIES,
+        community_keys.PUBLIC_EXPERIENCES,
+        *(tag for article in latest for tag in article.tags.all()),
+        *(experience.author for experience in experiences),
+    )
+    max_age(keys.HELPFUL_RANKING_SECONDS)
     context = {
-        "latest": public.for_listing()[:8],
-        "most_helpful": public.cards().order_by(*ORDERINGS["helpful"])[:5],
+        "latest": latest,
+        "most_helpful": recorded(public.cards().order_by(*ORDERINGS["helpful"])[:5]),
         "categories": categories,
-        "experiences": Experience.objects.approved().select_related("author")[:5],
+        "experiences": experiences,
     }
     return render(request, "articles/home.html", context)
 
@@ -46,10 +58,16 @@ class TagArticleListView(PrefilteredListMixin, ArticleListView):
         return public_tags()
 
     def get_context_data(self, **kwargs):
-        experiences = Experience.objects.approved().filter(tags=self.filtered_by)
-        return super().get_context_data(
-            experiences=experiences.select_related("author")[:5], **kwargs
+        tag = self.filtered_by
+        experiences = recorded(
+            Experience.objects.approved().filter(tags=tag).select_related("author")[:5]
         )
+        depends_on(
+            keys.tagged(tag.pk),
+            community_keys.tagged(tag.pk),
+            *(experience.author for experience in experiences),
+        )
+        return super().get_context_data(experiences=experiences, **kwargs)
 
 
 class SearchForm(forms.Form):

@@ -1,10 +1,11 @@
 from django import template
-from django.core.cache.utils import make_template_fragment_key
+from django.db.models import Model
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
 
-from portal import pagecache
+from caching import fragments, pages
+from caching.dependencies import depends_on, key_of
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def csrf_field(context):
     CSRF failure page offers a fresh form.
     """
     request = context["request"]
-    if pagecache.shared_with_every_reader(request):
+    if pages.shared_with_every_reader(request):
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-fill="{}">',
             reverse("csrf-token"),
@@ -30,6 +31,13 @@ def csrf_field(context):
     )
 
 
+@register.simple_tag
+def shows(*things):
+    """Record that the page shows `things` (keys or instances): {% shows "categories" %}."""
+    depends_on(*things)
+    return ""
+
+
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name, vary_on):
         self.nodelist = nodelist
@@ -37,28 +45,27 @@ class FragmentNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context):
-        request = context["request"]
-        seconds = pagecache.fragment_seconds(request)
-        if seconds <= 0:
+        values = [var.resolve(context) for var in self.vary_on]
+        shown = [value for value in values if isinstance(value, Model)]
+
+        def render():
+            depends_on(*shown)
             return self.nodelist.render(context)
-        vary_on = [pagecache.generation(request), *(var.resolve(context) for var in self.vary_on)]
-        key = make_template_fragment_key(self.name, vary_on)
-        value = pagecache.fragments.get(key)
-        if value is None:
-            value = self.nodelist.render(context)
-            pagecache.fragments.set(key, value, seconds)
-        return value
+
+        return fragments.cached(self.name, [key_of(value) for value in values], render)
 
 
 @register.tag
 def fragment(parser, token):
-    """Keep a piece of a page until the content changes: {% fragment name [vary_on …] %}.
+    """Keep a piece of a page until what it shows changes: {% fragment name [vary_on …] %}.
 
-    Like Django's {% cache %}, with what every fragment here shares built in:
-    the key holds the content generation, so any change to the content ends
-    the fragment at once, and it lives no longer than the page it is part of
-    (pagecache.fragment_seconds). `vary_on` names what else the fragment
-    depends on, as in {% cache %}. The store is the fragment cache (settings).
+    Like Django's {% cache %}, without a fixed lifetime: the fragment keeps the
+    dependency keys recorded while it rendered (caching/dependencies.py) and is
+    served while none of them changed; its keys then count for the page too.
+    `vary_on` names what else the fragment depends on, as in {% cache %}; a
+    model instance there also counts as shown ({% fragment card article %}),
+    for what the fragment shows of an object the view loaded. Wrap whole
+    elements, so markup can move without breaking the fragment.
     """
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()

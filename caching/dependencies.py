@@ -1,0 +1,312 @@
+"""Dependency keys: what a page or fragment shows, and when each of those things changed.
+
+A rendering records the keys of the objects and lists it shows as it goes
+(`depends_on(article)` records "article:42"; lists have names such as
+"articles" or "related:42"). A fragment's keys bubble up into the page that
+contains it, so a page knows everything it depends on, also when its
+fragments came from the cache.
+
+Each key has a version in the shared cache: the number of the change that
+last touched it (a counter of every change) and a random nonce. A stored page
+or fragment keeps the versions of its keys and is served only while they are
+all current. `changed(*keys)` renews the versions once the transaction
+commits and purges the edge cache (frontend.py), so a change reaches only the
+pages that show what changed. A rendering reads the counter before any data,
+and is not stored if one of its keys changed after that: it may have read
+the data before the change.
+
+A key that has no version has never changed since the cache started (its
+version is UNCHANGED). Version entries have no expiry: with Redis, use the
+`volatile-lru` eviction policy so that only entries with a lifetime (pages,
+fragments, counters) are evicted, never a version. The version of SITE, which
+every rendering depends on, is always written: when it is missing the cache
+is unreachable or was emptied, and nothing is stored or served from it.
+"""
+
+import contextlib
+import contextvars
+import logging
+import math
+import secrets
+import time
+
+from django.core.cache import cache
+from django.db import models, transaction
+
+from caching import frontend
+from caching.backends import CacheUnavailable
+from caching.signals import cache_reconnected
+
+logger = logging.getLogger(__name__)
+
+# Every page and fragment depends on it; `expire_pages` renews it for a release.
+SITE = "site"
+UNCHANGED = (0.0, "")
+_PREFIX = "dep:"
+_COUNTER = "dep-changes"
+_scheduled = {}
+_current = contextvars.ContextVar("caching_dependencies", default=None)
+# Set when this process could not renew versions (the cache was unreachable):
+# once it answers again, every stored page and fragment is renewed.
+_missed_changes = False
+
+
+class Dependencies:
+    """What one rendering depends on: its keys, and the moment it goes out of date."""
+
+    def __init__(self, parent=None, *, versions=None):
+        self.keys = {SITE}
+        self.expires = math.inf
+        self.parent = parent
+        # Versions read during this request, shared by the page and its fragments;
+        # the number of the last change before the rendering started (None: unknown).
+        if parent is not None:
+            self.versions, self.started = parent.versions, parent.started
+        else:
+            self.versions = {} if versions is None else versions
+            self.started = self.versions.pop(_COUNTER, None)
+
+    def add(self, keys):
+        self.keys.update(keys)
+
+    def expire_by(self, moment):
+        self.expires = min(self.expires, moment)
+
+    def current_versions(self, keys=None):
+        """Return {key: version} for `keys` (default: all of ours); None if the cache is down."""
+        keys = self.keys if keys is None else keys
+        missing = [key for key in {SITE, *keys} if key not in self.versions]
+        if missing:
+            found = cache.get_many([_PREFIX + key for key in missing])
+            if _PREFIX + SITE in missing and _PREFIX + SITE not in found:
+                found[_PREFIX + SITE] = _start_site()
+                if found[_PREFIX + SITE] is None:
+                    return None
+            for key in missing:
+                self.versions[key] = found.get(_PREFIX + key, UNCHANGED)
+        return {key: self.versions[key] for key in keys}
+
+    def storable_versions(self):
+        """Return the versions to store this rendering under; None if it must not be stored.
+
+        A key that changed after the rendering started may have been read
+        before the change: such a rendering is not stored.
+        """
+        versions = self.current_versions()
+        if versions is None or self.started is None:
+            return None
+        if any(version[0] > self.started for version in versions.values()):
+            return None
+        return versions
+
+    def scheduled_change(self):
+        """Return when one of our keys next changes by itself (expire_when); math.inf if never."""
+        return min([math.inf, *(_next_change(key) for key in self.keys & _scheduled.keys())])
+
+
+def start_keys():
+    """Return the cache keys to read before a rendering starts (see `collecting`)."""
+    return [_COUNTER, _PREFIX + SITE]
+
+
+def read_start(found):
+    """Return {key: version} from the values of `start_keys()`; None if the cache is down."""
+    site = found.get(_PREFIX + SITE) or _start_site()
+    if site is None:
+        return None
+    return {_COUNTER: found.get(_COUNTER, 0), SITE: site}
+
+
+@contextlib.contextmanager
+def collecting(start=None):
+    """Collect the dependencies of a rendering; they join the enclosing one's when done.
+
+    A rendering of its own (not part of another) first reads the change counter,
+    unless the caller read `start_keys()` already and passes `read_start()`.
+    """
+    parent = _current.get()
+    if parent is None and start is None:
+        start = read_start(cache.get_many(start_keys()))
+    dependencies = Dependencies(parent, versions=start)
+    token = _current.set(dependencies)
+    try:
+        yield dependencies
+    finally:
+        _current.reset(token)
+        if parent is not None:
+            parent.add(dependencies.keys)
+            parent.expire_by(dependencies.expires)
+
+
+def current():
+    """Return the dependencies being collected, or None outside a cached rendering."""
+    return _current.get()
+
+
+def key_of(thing):
+    """Return the key of a model instance ("article:42") or a key given as a string."""
+    if isinstance(thing, models.Model):
+        return key_for(thing, thing.pk)
+    return str(thing)
+
+
+def key_for(model, pk):
+    """Return the key of the instance of `model` with primary key `pk`."""
+    return f"{model._meta.model_name}:{pk}"
+
+
+def depends_on(*things):
+    """Record that what is being rendered shows `things` (instances or keys)."""
+    dependencies = _current.get()
+    if dependencies is not None:
+        dependencies.add(key_of(thing) for thing in things)
+
+
+def recorded(iterable):
+    """Return `iterable` as a list, recording each of its objects as shown."""
+    items = list(iterable)
+    depends_on(*items)
+    return items
+
+
+class Shown:
+    """A list loaded on first use that records what it shows wherever it is used.
+
+    For a view's lazy context values: the first fragment to use the list loads
+    it, and every fragment that uses it, cached or not, records its keys.
+    """
+
+    def __init__(self, load):
+        self._load = load
+        self._loaded = None
+
+    def _use(self):
+        if self._loaded is None:
+            if current() is None:
+                self._loaded = (list(self._load()), ())
+            else:
+                with collecting() as loading:
+                    items = list(self._load())
+                self._loaded = (items, tuple(loading.keys))
+        items, keys = self._loaded
+        depends_on(*keys)
+        return items
+
+    def __iter__(self):
+        return iter(self._use())
+
+    def __len__(self):
+        return len(self._use())
+
+    def __bool__(self):
+        return bool(self._use())
+
+    def __getitem__(self, index):
+        return self._use()[index]
+
+
+def max_age(seconds):
+    """Record that what is being rendered may be kept `seconds` at most."""
+    dependencies = _current.get()
+    if dependencies is not None:
+        dependencies.expire_by(time.time() + seconds)
+
+
+def expire_when(key, function):
+    """Register `function() -> datetime | None`: the next moment `key` changes by itself.
+
+    For changes that no save announces, such as a scheduled article going live.
+    """
+    _scheduled[key] = function
+
+
+def changed(*things):
+    """Renew the versions of `things` now and once the transaction commits; purge the edge.
+
+    Renewed now too, so that a rendering that starts before the commit, and
+    reads the data as it was, is not stored under the versions the commit
+    leaves: the second renewal makes them out of date.
+    """
+    keys = {key_of(thing) for thing in things}
+    if not keys:
+        return
+    if transaction.get_connection().in_atomic_block:
+        _renew_versions(keys)
+    transaction.on_commit(lambda: _renew(keys), robust=True)
+
+
+def _renew(keys):
+    _renew_versions(keys)
+    frontend.purge(keys)
+
+
+def _renew_versions(keys):
+    global _missed_changes
+    try:
+        version = _new_version()
+    except CacheUnavailable:
+        failed = keys
+    else:
+        failed = cache.set_many({_PREFIX + key: version for key in keys}, None)
+    if failed:
+        # The backend logs the outage; this process renews everything once it ends.
+        _missed_changes = True
+
+
+def _new_version():
+    """Return a version for keys changing now: the change's number, and a nonce."""
+    cache.add(_COUNTER, 0, None)
+    try:
+        number = cache.incr(_COUNTER)
+    except ValueError:  # evicted or emptied between add() and incr()
+        cache.add(_COUNTER, 1, None)
+        number = cache.incr(_COUNTER)
+    return (number, secrets.token_hex(4))
+
+
+def _start_site():
+    """Write SITE's version when the cache was emptied (a restart) or is unreachable.
+
+    A new nonce tells it from the version before; whatever was stored under
+    the old one is gone or no longer matches. Return the version, or None if
+    the cache did not take it (unreachable, or another process was first).
+    """
+    version = (0, secrets.token_hex(4))
+    return version if cache.add(_PREFIX + SITE, version, None) else None
+
+
+def _next_change(key):
+    """Return the timestamp of `key`'s next scheduled change (math.inf if none), cached."""
+    version = Dependencies(versions={_COUNTER: 0}).current_versions([key])
+    cache_key = f"next-change:{key}"
+    stored = cache.get(cache_key)
+    now = time.time()
+    if stored and version and stored[0] == version[key] and stored[1] > now:
+        return stored[1]
+    moment = _scheduled[key]()
+    timestamp = moment.timestamp() if moment is not None else math.inf
+    if version:
+        cache.set(cache_key, (version[key], timestamp), None)
+    return timestamp
+
+
+def _renew_everything_after_outage(sender, **kwargs):
+    """Renew SITE once the cache answers again, if changes were missed while it did not."""
+    global _missed_changes
+    if not _missed_changes:
+        return
+    try:
+        failed = cache.set_many({_PREFIX + SITE: _new_version()}, None)
+    except CacheUnavailable:
+        return
+    if not failed:
+        _missed_changes = False
+        logger.info("Cache reachable again: every stored page will be rendered anew.")
+
+
+cache_reconnected.connect(_renew_everything_after_outage, dispatch_uid="renew_after_outage")
+
+
+def version_key(key):
+    """Return the cache key holding the version of dependency `key`."""
+    return _PREFIX + key

@@ -1,0 +1,90 @@
+"""Fragments: pieces of pages (and objects) kept until what they show changes.
+
+A fragment is stored with the dependency keys recorded while it was rendered
+and their versions (dependencies.py); it is served only while those versions
+are current, and its keys then join the page's, as if it had been rendered.
+
+Each process keeps fragments in its own memory in front of the shared cache
+(Redis), so a fragment is rendered once for every process and server rather
+than once in each. A local copy is checked against the shared versions like
+any other, so it never goes stale.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.utils import make_template_fragment_key
+
+from caching.dependencies import collecting, current
+
+_MISSING = object()
+
+
+def cached(name, vary_on, compute):
+    """Return `compute()`, kept until a key it recorded changes or its lifetime ends.
+
+    `vary_on` names what else the value depends on (as in Django's {% cache %}).
+    Outside a cached rendering, or with caching off, `compute()` runs every time.
+    """
+    dependencies = current()
+    if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    store = caches["fragments"]
+    key = make_template_fragment_key(name, vary_on)
+    entry = store.get(key)
+    now = time.time()
+    if entry is not None and now < entry["expires"]:
+        versions = dependencies.current_versions(entry["keys"])
+        if versions is not None and tuple(versions[k] for k in entry["keys"]) == entry["versions"]:
+            dependencies.add(entry["keys"])
+            dependencies.expire_by(entry["expires"])
+            return entry["value"]
+    with collecting() as inner:
+        value = compute()
+    versions = inner.storable_versions()
+    if versions is not None:
+        expires = min(inner.expires, inner.scheduled_change(), now + settings.PAGE_CACHE_SECONDS)
+        if expires > now:
+            keys = tuple(versions)
+            entry = {"keys": keys, "versions": tuple(versions.values()), "expires": expires}
+            store.set(key, {**entry, "value": value}, expires - now)
+    return value
+
+
+class LocalFirstCache(LocMemCache):
+    """Local memory first, then the cache alias OPTIONS["SHARED"]; writes go to both."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._shared_alias = params.get("OPTIONS", {}).get("SHARED", "default")
+
+    def get(self, key, default=None, version=None):
+        value = super().get(key, _MISSING, version)
+        if value is not _MISSING:
+            return value
+        # The shared copy carries its expiry, so the local copy ends when it does.
+        stored = caches[self._shared_alias].get(self._shared_key(key), version=version)
+        if stored is None or stored[0] <= time.time():
+            return default
+        expires, value = stored
+        super().set(key, value, expires - time.time(), version)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        super().set(key, value, timeout, version)
+        seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+        if seconds is not None and seconds > 0:
+            stored = (time.time() + seconds, value)
+            caches[self._shared_alias].set(self._shared_key(key), stored, seconds, version)
+
+    def validate_key(self, key):
+        """Accept every key: memcached's limits do not apply to either store here.
+
+        Django's check loops over every character of the key on every read.
+        """
+
+    def _shared_key(self, key):
+        return f"fragment:{key}"

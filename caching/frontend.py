@@ -1,0 +1,72 @@
+"""Purge the edge caches (Varnish with xkey) by dependency key.
+
+Every URL in settings.FRONTEND_CACHE_URLS gets `PURGE /` with the keys in an
+`xkey-purge` header (deploy/varnish/portal.vcl drops every stored response
+whose `xkey` header names one of them). A purge that cannot be sent is logged
+(once a minute at most) and sent again with the next one: a Varnish that was
+restarted is empty anyway, and one that was only out of reach gets its purges
+as soon as any change is made.
+"""
+
+import http.client
+import logging
+import time
+import urllib.parse
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 1.0
+# Varnish refuses request headers over 8 KB by default.
+BATCH_CHARACTERS = 4000
+LOG_SECONDS = 60
+_unsent = {}  # URL → keys not yet purged there
+_last_logged = {}
+
+
+def purge(keys):
+    """Drop what the edge caches stored under any of `keys`."""
+    for url in settings.FRONTEND_CACHE_URLS:
+        pending = _unsent.pop(url, set()) | set(keys)
+        try:
+            for batch in _batches(sorted(pending)):
+                _send(url, batch)
+        except (OSError, http.client.HTTPException) as error:
+            _unsent[url] = pending
+            _log_failure(url, error)
+
+
+def _batches(keys):
+    batch, size = [], 0
+    for key in keys:
+        if batch and size + len(key) + 1 > BATCH_CHARACTERS:
+            yield batch
+            batch, size = [], 0
+        batch.append(key)
+        size += len(key) + 1
+    if batch:
+        yield batch
+
+
+def _send(url, keys):
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port or 80, timeout=TIMEOUT_SECONDS
+    )
+    try:
+        connection.request("PURGE", parts.path or "/", headers={"xkey-purge": " ".join(keys)})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise http.client.HTTPException(f"PURGE answered {response.status}")
+
+
+def _log_failure(url, error):
+    now = time.monotonic()
+    last = _last_logged.get(url)
+    if last is None or now - last >= LOG_SECONDS:
+        _last_logged[url] = now
+        logger.warning("Could not purge the edge cache at %s: %s", url, error)

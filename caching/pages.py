@@ -1,0 +1,331 @@
+"""Whole pages for readers without a session, stored until what they show changes.
+
+Every such reader sees the same page, so one rendering serves them all: from
+the cache here (Redis in production), and from an edge cache (Varnish) in
+front when there is one. A reader without a session is one whose request
+carries neither a session cookie nor a messages cookie.
+
+A cached view (`cache_for_anonymous`) records, as it renders, the dependency
+keys of everything it shows (dependencies.py). The stored page keeps them and
+their versions, and is served only while they are all current; the response
+names them in an `xkey` header for the edge cache, which `changed()` purges.
+
+A page is stored only under its canonical address: the query parameters its
+view reads, each in its one canonical spelling. Tracking parameters are
+taken out of the request (the page is the one without them); another
+spelling of the same parameters redirects to the canonical one; anything
+else is rendered and not stored, so made-up URLs cannot fill the cache.
+
+A page whose lifetime ran out while its keys stayed current is rendered again
+by one request; the others get the stored copy meanwhile rather than all
+rendering it at once. A page whose keys changed is never served.
+
+Everything else the application answers is `private, no-store`, so no edge
+cache or proxy keeps a page made for one reader.
+"""
+
+import functools
+import hashlib
+import re
+import secrets
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import quote_etag
+from django.utils.translation import get_language
+
+from caching import dependencies
+
+# Part of every stored page's key: change it when the stored format changes.
+FORMAT = 4
+# How long other requests wait for one that renders a page again (then one of
+# them tries): about the longest a rendering takes, gunicorn's worker timeout.
+RENDER_SECONDS = 30
+PRIVATE = "private, no-store"
+_SLUG = re.compile(r"^[-\w]+\Z")
+# The keys each stored page had when this process last saw it: the page and the
+# versions of its keys are then read in one round trip.
+_known_keys = {}
+_KNOWN_KEYS_LIMIT = 20_000
+
+
+class NotCanonical(ValueError):
+    """A query parameter value with no canonical spelling: render the page, do not store it."""
+
+
+def page_number(value):
+    """Return the canonical page number ("2"); None for the first page."""
+    digits = value.strip().lstrip("+")
+    if not digits.isdigit() or not digits.isascii():
+        raise NotCanonical(value)
+    digits = digits.lstrip("0")
+    if not digits:
+        raise NotCanonical(value)
+    return None if digits == "1" else digits
+
+
+def slug(value):
+    """Return a slug as it is; None when empty."""
+    if not value:
+        return None
+    if not _SLUG.match(value):
+        raise NotCanonical(value)
+    return value
+
+
+def blank(value):
+    """Accept only an empty value (an unused field of a filter form): it says nothing."""
+    if value.strip():
+        raise NotCanonical(value)
+
+
+def choice(*allowed, default=None):
+    """Return a normaliser that accepts only `allowed` values; `default` is dropped."""
+
+    def normalise(value):
+        if not value or value == default:
+            return None
+        if value not in allowed:
+            raise NotCanonical(value)
+        return value
+
+    return normalise
+
+
+def cache_for_anonymous(view=None, *, query=None):
+    """Let PageCacheMiddleware keep what `view` renders for readers without a session.
+
+    `query` maps each query parameter the view reads to its normaliser
+    (`page_number`, `slug`, `choice(…)`), which returns the canonical value, or
+    None when the parameter says nothing (the first page, an empty filter).
+    The view records what it shows with `dependencies.depends_on()`.
+    """
+    if view is None:
+        return functools.partial(cache_for_anonymous, query=query)
+    view.page_cache = dict(query or {})
+    return view
+
+
+class PageCacheMiddleware:
+    """Answer readers without a session from the page cache; store what cached views render.
+
+    It sits just inside SecurityMiddleware and WhiteNoise, so a stored page
+    keeps the headers the inner middleware gave it (CSP, frame and cookie
+    rules) and a hit skips sessions, CSRF and the view entirely.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parameters = _cached_view(request) if shared_with_every_reader(request) else None
+        canonical = None if parameters is None else _canonical_query(request, parameters)
+        if canonical is None:
+            # Not for every reader, or parameters the view does not read: rendered
+            # for this request (its fragments may still come from the cache).
+            with dependencies.collecting():
+                return _private(self.get_response(request))
+        if canonical != _ordered(request.GET):
+            query = urlencode(canonical)
+            location = request.path + (f"?{query}" if query else "")
+            return _private(HttpResponsePermanentRedirect(location))
+        page_key = _page_key(request)
+        keys = _known_keys.get(page_key, ())
+        start_keys = dependencies.start_keys()
+        found = cache.get_many([*start_keys, page_key, *map(dependencies.version_key, keys)])
+        start = dependencies.read_start(found)
+        entry = found.get(page_key)
+        rendering_key = rendering_mark = None
+        if entry is not None and start is not None:
+            if entry["keys"] != keys:
+                _remember_keys(page_key, entry["keys"])
+                found = cache.get_many([dependencies.version_key(key) for key in entry["keys"]])
+            current = tuple(
+                found.get(dependencies.version_key(key), dependencies.UNCHANGED)
+                for key in entry["keys"]
+            )
+            if current == entry["versions"]:
+                now = time.time()
+                if now < entry["expires"]:
+                    return _respond(request, entry, now)
+                # Out of date by age alone: one request renders it again while the
+                # others keep getting the stored copy.
+                if now < entry["stale_until"]:
+                    rendering_key, rendering_mark = _rendering_key(page_key), secrets.token_hex(8)
+                    if not cache.add(rendering_key, rendering_mark, RENDER_SECONDS):
+                        return _respond(request, entry, now)
+        try:
+            return self._render_and_store(request, page_key, start)
+        finally:
+            # Unless it ran out and another request has set its own meanwhile.
+            if rendering_key and cache.get(rendering_key) == rendering_mark:
+                cache.delete(rendering_key)
+
+    def _render_and_store(self, request, page_key, start):
+        with dependencies.collecting(start or {}) as shown:
+            response = self.get_response(request)
+        if getattr(request, "page_cache_keep_out", False) or not _storable(response):
+            return _private(response)
+        versions = shown.storable_versions()
+        now = time.time()
+        scheduled = shown.scheduled_change()
+        expires = min(shown.expires, scheduled, now + settings.PAGE_CACHE_SECONDS)
+        if versions is None or expires <= now:
+            return _private(response)
+        # Kept longer than it is fresh, for the one request that renders it again,
+        # but never past a scheduled change.
+        stale_until = min(expires + settings.PAGE_CACHE_SECONDS, scheduled)
+        entry = _entry(response, versions, expires, stale_until)
+        cache.set(page_key, entry, int(entry["stale_until"] - now) + 1)
+        _remember_keys(page_key, entry["keys"])
+        response["X-Cache"] = "MISS"
+        _set_shared_headers(response, entry, now)
+        return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+def shared_with_every_reader(request):
+    """Tell whether `request` comes from a reader the page cache serves (no session).
+
+    What is rendered for such a reader must not be personal, stored or not.
+    """
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def keep_out(request):
+    """Do not store this rendering (a page showing a form error, say)."""
+    request.page_cache_keep_out = True
+
+
+def _cached_view(request):
+    return _cached_path(get_urlconf(), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_path(urlconf, path):
+    """Return the query normalisers of the cached view at `path`; None if it is not cached."""
+    try:
+        return getattr(resolve(path, urlconf).func, "page_cache", None)
+    except Resolver404:
+        return None
+
+
+def _canonical_query(request, parameters):
+    """Return the canonical [(name, value)] of the request's query; None if there is none.
+
+    Tracking parameters are taken out of `request.GET` on the way: the view
+    renders the page without them.
+    """
+    if not request.GET:
+        return []
+    tracking = {name for name in request.GET if _tracks(name)}
+    if tracking:
+        kept = [(k, v) for k, values in request.GET.lists() if k not in tracking for v in values]
+        request.GET = QueryDict(urlencode(kept), encoding=request.encoding)
+    canonical = []
+    for name, values in request.GET.lists():
+        normalise = parameters.get(name)
+        if normalise is None:
+            return None
+        try:
+            spellings = {normalise(value) for value in values}
+        except NotCanonical:
+            return None
+        if len(spellings) > 1:
+            return None
+        value = spellings.pop()
+        if value is not None:
+            canonical.append((name, value))
+    return sorted(canonical)
+
+
+def _ordered(query):
+    return sorted((name, value) for name, values in query.lists() for value in values)
+
+
+def _tracks(parameter):
+    """Tell whether `parameter` only says where a visit came from (TRACKING_PARAMETERS)."""
+    return parameter in settings.TRACKING_PARAMETERS or any(
+        parameter.startswith(name[:-1])
+        for name in settings.TRACKING_PARAMETERS
+        if name.endswith("*")
+    )
+
+
+def _storable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not response.streaming
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _private(response):
+    """Mark a response no shared cache may keep, unless it already says how to cache it."""
+    if not response.has_header("Cache-Control"):
+        response["Cache-Control"] = PRIVATE
+    return response
+
+
+def _entry(response, versions, expires, stale_until):
+    content = response.content
+    etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
+    response["ETag"] = etag
+    # A signed-in reader's cookie gets them their own page.
+    patch_vary_headers(response, ["Cookie"])
+    return {
+        "keys": tuple(versions),
+        "versions": tuple(versions.values()),
+        "expires": expires,
+        "stale_until": stale_until,
+        "etag": etag,
+        "headers": [(k, v) for k, v in response.items() if k not in {"Cache-Control", "X-Cache"}],
+        "content": content,
+    }
+
+
+def _set_shared_headers(response, entry, now):
+    # Browsers keep the page but ask each time (a 304 when nothing changed);
+    # shared caches keep it for its remaining lifetime, purged by key.
+    seconds = max(0, int(entry["expires"] - now))
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    response["xkey"] = " ".join(sorted(entry["keys"]))
+
+
+def _respond(request, entry, now):
+    response = HttpResponse(entry["content"], headers=dict(entry["headers"]))
+    response["X-Cache"] = "HIT"
+    _set_shared_headers(response, entry, now)
+    return get_conditional_response(request, etag=entry["etag"], response=response)
+
+
+def _rendering_key(page_key):
+    """The mark a request sets while it renders again a page that is out of date by age."""
+    return f"{page_key}:rendering"
+
+
+def _remember_keys(page_key, keys):
+    if len(_known_keys) >= _KNOWN_KEYS_LIMIT:
+        _known_keys.clear()
+    _known_keys[page_key] = keys
+
+
+def _page_key(request):
+    # Pages carry absolute links (canonical, og:url), so the host and scheme count.
+    query = urlencode(_ordered(request.GET))
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return f"page:{FORMAT}:{get_language()}:{digest}"

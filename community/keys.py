@@ -1,0 +1,16 @@
+"""The dependency keys of experiences' lists (caching/dependencies.py).
+
+An experience's own key is "experience:<id>" (`caching.dependencies.key_of`);
+the keys here name lists, which change when a post becomes public or stops
+being public.
+"""
+
+from articles.keys import experiences as about_article  # noqa: F401 (the article page's list)
+
+# Which experiences are public: the experience list, the home page.
+PUBLIC_EXPERIENCES = "experiences"
+
+
+def tagged(tag_id):
+    """The approved experiences with one tag, shown on its tag page."""
+    return f"tag-experiences:{tag_id}"

@@ -1,0 +1,96 @@
+"""Fragments: kept until what they show changes, in each process's memory and shared."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
+
+from caching.dependencies import changed, collecting, depends_on
+from caching.fragments import LocalFirstCache
+
+
+def process_cache(name):
+    """A fragment cache as one more process would have it, sharing the default cache."""
+    # Local-memory caches of one name share their store: a fresh name per process.
+    return LocalFirstCache(
+        f"{name}-{uuid.uuid4()}", {"OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 100}}
+    )
+
+
+def test_a_fragment_rendered_in_one_process_is_read_by_another():
+    first, second = process_cache("first"), process_cache("second")
+    first.set("nav:g1", "<nav>菜单</nav>", 60)
+    assert cache.get("fragment:nav:g1")[1] == "<nav>菜单</nav>"
+    assert second.get("nav:g1") == "<nav>菜单</nav>"
+    cache.delete("fragment:nav:g1")
+    assert second.get("nav:g1") == "<nav>菜单</nav>"  # now from its own memory
+
+
+def test_the_local_copy_ends_with_the_shared_one():
+    first, second = process_cache("first"), process_cache("second")
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)) as clock:
+        first.set("nav:g1", "<nav></nav>", 60)
+        assert second.get("nav:g1") == "<nav></nav>"
+        clock.shift(59)
+        assert second.get("nav:g1") == "<nav></nav>"  # its own copy, still in time
+        clock.shift(2)
+        assert second.get("nav:g1") is None
+        assert second.get("nav:g1", "missing") == "missing"
+
+
+class Shows:
+    """A template value that records the dependency key it shows when rendered."""
+
+    def __init__(self, key, text):
+        self.key, self.text = key, text
+
+    def __str__(self):
+        depends_on(self.key)
+        return self.text
+
+
+def render_fragment(state, text, key="article:1"):
+    """Render one {% fragment %} as a page would; return (html, the page's keys)."""
+    source = "{% load caching_tags %}{% fragment menu state %}{{ text }}{% endfragment %}"
+    context = {"request": RequestFactory().get("/"), "state": state, "text": Shows(key, text)}
+    with collecting() as page:
+        html = Template(source).render(Context(context))
+    return html, page.keys
+
+
+@pytest.mark.django_db
+def test_a_fragment_is_kept_for_each_value_it_varies_on_until_what_it_shows_changes():
+    state = str(uuid.uuid4())
+    assert render_fragment(state, "第一版")[0] == "第一版"
+    assert render_fragment(state, "第二版")[0] == "第一版"
+    assert render_fragment(f"{state}-other", "第二版")[0] == "第二版"
+    changed("article:2")  # something the fragment does not show
+    assert render_fragment(state, "第二版")[0] == "第一版"
+    changed("article:1")
+    assert render_fragment(state, "第三版")[0] == "第三版"
+
+
+@pytest.mark.django_db
+def test_a_fragment_from_the_cache_still_names_what_it_shows_to_the_page():
+    state = str(uuid.uuid4())
+    first_html, first_keys = render_fragment(state, "第一版")
+    second_html, second_keys = render_fragment(state, "第二版")
+    assert second_html == first_html
+    assert "article:1" in first_keys and second_keys == first_keys
+
+
+@pytest.mark.django_db
+def test_fragments_are_rendered_every_time_with_caching_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    state = str(uuid.uuid4())
+    assert render_fragment(state, "第一版")[0] == "第一版"
+    assert render_fragment(state, "第二版")[0] == "第二版"
+
+
+def test_a_fragment_needs_a_name():
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load caching_tags %}{% fragment %}x{% endfragment %}")
