@@ -245,6 +245,11 @@ class RedisCache(django_redis.RedisCache):
         except CONNECTION_ERRORS as error:
             self._breaker.failed(error)
             return fallback
+        except Exception:
+            # Redis answered, with an error about the data: it is reachable.
+            if self._breaker.down_since is not None:
+                self._succeeded()
+            raise
         if self._breaker.down_since is not None:
             self._succeeded()
         return result

@@ -102,6 +102,17 @@ def test_errors_about_the_data_still_raise(backend):
     assert not backend.is_down()
 
 
+def test_an_error_about_the_data_ends_an_outage_too(server, backend, clock, reconnections):
+    server.stop()
+    backend.get("key")
+    server.start()
+    clock.shift(RETRY_SECONDS + 0.1)
+    with pytest.raises(ValueError):
+        backend.incr("missing")
+    assert not backend.is_down()
+    assert reconnections == [backend]
+
+
 def test_calls_fail_fast_while_the_breaker_is_open_then_try_again(server, backend, clock):
     server.stop()
     assert backend.get("key") is None
