@@ -1,5 +1,6 @@
 """Real server processes for tests that need more than one (scale-out, shared limits)."""
 
+import http.client
 import json
 import os
 import re
@@ -243,3 +244,102 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, url, error.read().decode()
         return response.status, response.url, response.read().decode()
+
+
+EDGE_VCL = ROOT / "deploy" / "varnish" / "portal.vcl"
+
+
+def edge_vcl(backend_base_url, *, purgers=None, probe_interval=None):
+    """Return deploy/varnish/portal.vcl with its backend at `backend_base_url`.
+
+    `purgers` replaces the addresses of the purge ACL; `probe_interval` (seconds)
+    the health probe's interval, so a test sees a backend fall sick quickly.
+    """
+    backend = urllib.parse.urlsplit(backend_base_url)
+    vcl = EDGE_VCL.read_text()
+    vcl = _substitute(r'(?m)^(    \.host = )"[^"]*";', rf'\g<1>"{backend.hostname}";', vcl)
+    vcl = _substitute(r'(?m)^(    \.port = )"[^"]*";', rf'\g<1>"{backend.port or 80}";', vcl)
+    if purgers is not None:
+        addresses = "".join(f'    "{address}";\n' for address in purgers)
+        vcl = _substitute(r"(?ms)^(acl purgers \{\n).*?^\}", rf"\g<1>{addresses}}}", vcl)
+    if probe_interval is not None:
+        vcl = _substitute(r"(?m)^(        \.interval = )[^;]*;", rf"\g<1>{probe_interval}s;", vcl)
+    return vcl
+
+
+def _substitute(pattern, replacement, text):
+    text, count = re.subn(pattern, replacement, text, count=1)
+    if count != 1:
+        raise ValueError(f"{EDGE_VCL.name} no longer matches {pattern!r}")
+    return text
+
+
+def varnishd_or_skip():
+    """Return the path of varnishd; skip the test when it is not installed."""
+    import pytest
+
+    path = shutil.which("varnishd", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+    if path is None:
+        pytest.skip("no varnishd (Debian packages varnish and varnish-modules)")
+    return path
+
+
+@contextmanager
+def edge_cache(backend_base_url, *, purgers=None, probe_interval=None):
+    """Run Varnish with deploy/varnish/portal.vcl in front of `backend_base_url`.
+
+    Yield its base URL on a free loopback port; `purgers` and `probe_interval` as
+    for edge_vcl(). Skips the test when varnishd or the xkey vmod is missing.
+    """
+    varnishd = varnishd_or_skip()
+    folder = Path(tempfile.mkdtemp(prefix="portal-edge-"))
+    # varnishd started as root runs its cache process as an unprivileged user.
+    folder.chmod(0o755)
+    vcl = folder / "portal.vcl"
+    vcl.write_text(edge_vcl(backend_base_url, purgers=purgers, probe_interval=probe_interval))
+    port = free_port()
+    log = folder / "varnishd.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [varnishd, "-F", "-n", str(folder / "work"), "-a", f"127.0.0.1:{port}",
+             "-f", str(vcl), "-s", "malloc,64m", "-T", "none",
+             "-p", "thread_pools=1", "-p", "thread_pool_min=5", "-p", "thread_pool_max=100",
+             "-p", "vsl_space=1M"],
+            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_edge_answers(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_until_edge_answers(base, process, log, timeout=20):
+    """Wait until Varnish answers a request of its own (a PURGE it refuses or rejects)."""
+    address = urllib.parse.urlsplit(base)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")
+            if "Could not find VMOD xkey" in output:
+                import pytest
+
+                pytest.skip(f"varnishd cannot load the xkey vmod (varnish-modules): {output}")
+            raise RuntimeError(f"varnishd exited:\n{output}")
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=1)
+        try:
+            connection.request("PURGE", "/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            connection.close()
+    raise RuntimeError(f"varnishd did not answer on {base}:\n{log.read_text(errors='replace')}")
