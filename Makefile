@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test e2e lint audit format migrations-check messages messages-check install install-dev
+.PHONY: run serve serve-edge test e2e lint audit format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +75,24 @@ serve: install
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(BIN)/python manage.py expire_pages
 	$(SERVE_ENV) $(BIN)/gunicorn portal.wsgi
+
+# `make serve` behind Varnish (deploy/varnish/portal.vcl) on EDGE_BIND; the app
+# purges it (FRONTEND_CACHE_URLS), and it stops when the app stops. Needs Debian's
+# varnish and varnish-modules. The copy of the VCL points at GUNICORN_BIND.
+EDGE_BIND ?= 127.0.0.1:8080
+
+serve-edge: install
+	@PATH="$$PATH:/usr/sbin" command -v varnishd >/dev/null || \
+		{ echo "make serve-edge needs varnishd: apt-get install varnish varnish-modules" >&2; exit 1; }
+	@edge=$$(mktemp -d "$${TMPDIR:-/tmp}/portal-edge.XXXXXX") && chmod 755 "$$edge" && \
+	stop() { pid=$$(cat "$$edge/varnishd.pid" 2>/dev/null) && kill $$pid && \
+		while kill -0 $$pid 2>/dev/null; do sleep 0.1; done; rm -rf "$$edge"; } && \
+	trap stop EXIT && trap 'exit 130' INT TERM && \
+	app=$${GUNICORN_BIND:-127.0.0.1:8000} && \
+	sed -e '/^backend app {/,/^}/s/^\(    \.host = \)"[^"]*"/\1"'"$${app%:*}"'"/' \
+		-e '/^backend app {/,/^}/s/^\(    \.port = \)"[^"]*"/\1"'"$${app##*:}"'"/' \
+		deploy/varnish/portal.vcl > "$$edge/portal.vcl" && \
+	PATH="$$PATH:/usr/sbin" varnishd -n "$$edge/work" -a $(EDGE_BIND) -f "$$edge/portal.vcl" \
+		-s malloc,256m -P "$$edge/varnishd.pid" && \
+	echo "Varnish on http://$(EDGE_BIND) in front of http://$$app" && \
+	FRONTEND_CACHE_URLS=http://$(EDGE_BIND) $(MAKE) --no-print-directory serve
