@@ -89,14 +89,19 @@ class Dependencies:
     def storable_versions(self):
         """Return the versions to store this rendering under; None if it must not be stored.
 
-        A key that changed after the rendering started may have been read
-        before the change: such a rendering is not stored.
+        Read afresh: a key that changed since the rendering started, or since
+        its version was first read, may have been shown as it was before the
+        change. Such a rendering is not stored.
         """
-        versions = self.current_versions()
-        if versions is None or self.started is None:
+        if self.started is None:
             return None
-        if any(version[0] > self.started for version in versions.values()):
+        found = cache.get_many([_PREFIX + key for key in self.keys])
+        if _PREFIX + SITE not in found:
             return None
+        versions = {key: found.get(_PREFIX + key, UNCHANGED) for key in self.keys}
+        for key, version in versions.items():
+            if version[0] > self.started or self.versions.get(key, version) != version:
+                return None
         return versions
 
     def scheduled_change(self):

@@ -6,10 +6,15 @@ whose `xkey` header names one of them). A purge that cannot be sent is logged
 (once a minute at most) and sent again with the next one: a Varnish that was
 restarted is empty anyway, and one that was only out of reach gets its purges
 as soon as any change is made.
+
+Each purge is sent again REPEAT_SECONDS later: Varnish does not purge a page
+it is fetching at that moment, and a rendering that began just before the
+change could reach it just after the purge.
 """
 
 import http.client
 import logging
+import threading
 import time
 import urllib.parse
 
@@ -20,13 +25,25 @@ logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 1.0
 # Varnish refuses request headers over 8 KB by default.
 BATCH_CHARACTERS = 4000
+# Longer than a rendering takes, well within gunicorn's worker timeout.
+REPEAT_SECONDS = 5
 LOG_SECONDS = 60
 _unsent = {}  # URL → keys not yet purged there
 _last_logged = {}
 
 
 def purge(keys):
-    """Drop what the edge caches stored under any of `keys`."""
+    """Drop what the edge caches stored under any of `keys`, now and once more shortly."""
+    if not settings.FRONTEND_CACHE_URLS:
+        return
+    keys = set(keys)
+    _send_to_all(keys)
+    again = threading.Timer(REPEAT_SECONDS, _send_to_all, [keys])
+    again.daemon = True
+    again.start()
+
+
+def _send_to_all(keys):
     for url in settings.FRONTEND_CACHE_URLS:
         pending = _unsent.pop(url, set()) | set(keys)
         try:
