@@ -285,11 +285,12 @@ def varnishd_or_skip():
 
 
 @contextmanager
-def edge_cache(backend_base_url, *, purgers=None, probe_interval=None):
+def edge_cache(backend_base_url, *, purgers=None, probe_interval=None, port=None):
     """Run Varnish with deploy/varnish/portal.vcl in front of `backend_base_url`.
 
-    Yield its base URL on a free loopback port; `purgers` and `probe_interval` as
-    for edge_vcl(). Skips the test when varnishd or the xkey vmod is missing.
+    Yield its base URL on loopback `port` (default: a free one); `purgers` and
+    `probe_interval` as for edge_vcl(). Skips the test when varnishd or the
+    xkey vmod is missing.
     """
     varnishd = varnishd_or_skip()
     folder = Path(tempfile.mkdtemp(prefix="portal-edge-"))
@@ -297,7 +298,7 @@ def edge_cache(backend_base_url, *, purgers=None, probe_interval=None):
     folder.chmod(0o755)
     vcl = folder / "portal.vcl"
     vcl.write_text(edge_vcl(backend_base_url, purgers=purgers, probe_interval=probe_interval))
-    port = free_port()
+    port = port or free_port()
     log = folder / "varnishd.log"
     with open(log, "wb") as output:
         process = subprocess.Popen(
