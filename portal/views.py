@@ -45,7 +45,7 @@ def home(request):
         "categories": categories,
         "experiences": experiences,
     }
-    return render(request, "articles/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 class TagArticleListView(PrefilteredListMixin, ArticleListView):
@@ -84,7 +84,7 @@ def search_view(request):
         page_obj = Paginator(ranked, 20).get_page(request.GET.get("page"))
         page_obj.object_list = search.load_hits(page_obj.object_list, terms)
         context.update(query=query, terms=terms, page_obj=page_obj, total=len(ranked))
-    return render(request, "articles/search.html", context)
+    return render(request, "portal/search.html", context)
 
 
 @never_cache
