@@ -152,7 +152,8 @@ def key_of(thing):
     """Return the key of a model instance ("article:42") or a key given as a string."""
     if isinstance(thing, models.Model):
         return key_for(thing, thing.pk)
-    return str(thing)
+    # A plain str, also from a template's SafeString: keys are stored and interned.
+    return str.__str__(str(thing))
 
 
 def key_for(model, pk):

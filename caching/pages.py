@@ -28,6 +28,7 @@ import functools
 import hashlib
 import re
 import secrets
+import sys
 import time
 from urllib.parse import urlencode
 
@@ -52,7 +53,7 @@ _SLUG = re.compile(r"^[-\w]+\Z")
 # The keys each stored page had when this process last saw it: the page and the
 # versions of its keys are then read in one round trip.
 _known_keys = {}
-_KNOWN_KEYS_LIMIT = 20_000
+_KNOWN_KEYS_LIMIT = 5_000
 
 
 class NotCanonical(ValueError):
@@ -320,7 +321,8 @@ def _rendering_key(page_key):
 def _remember_keys(page_key, keys):
     if len(_known_keys) >= _KNOWN_KEYS_LIMIT:
         _known_keys.clear()
-    _known_keys[page_key] = keys
+    # Interned: pages share most of their keys (the menu, lists, popular articles).
+    _known_keys[page_key] = tuple(map(sys.intern, keys))
 
 
 def _page_key(request):
