@@ -24,9 +24,14 @@ def helpful(article_id):
     return f"helpful:{article_id}"
 
 
-def tagged(tag_id):
+def tagged_articles(tag_id):
     """Which articles carry one tag (its tag page)."""
     return f"tag-articles:{tag_id}"
+
+
+def page(article_id):
+    """What only an article's own page shows of it: when it was last updated."""
+    return f"article-page:{article_id}"
 
 
 def experiences(article_id):

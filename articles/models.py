@@ -23,6 +23,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from articles.rendering import excerpt, render_markdown
+from caching.models import TracksChanges
 
 
 class Category(models.Model):
@@ -61,9 +62,11 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles the public may read: published, and their time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def next_publication(self):
-        """Return when the next scheduled article goes public, or None."""
-        upcoming = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    def next_publication(self, after=None):
+        """Return when the next scheduled article goes public (after `after`, default now)."""
+        upcoming = self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=after or timezone.now()
+        )
         return upcoming.aggregate(first=models.Min("published_at"))["first"]
 
     def visible_to(self, user):
@@ -194,11 +197,7 @@ class TaggedArticle(ItemBase):
         verbose_name_plural = _("article tags")
 
 
-# The fields `Article.listing()` reads (attribute names, as the database gives them).
-LISTING_FIELDS = {"status", "published_at", "category_id"}
-
-
-class Article(models.Model):
+class Article(TracksChanges, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -280,17 +279,6 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        if set(field_names) >= LISTING_FIELDS:
-            article.loaded_listing = article.listing()
-        return article
-
-    def listing(self):
-        """Return what decides the lists this article is in: status, time, category."""
-        return (self.status, self.published_at, self.category_id)
 
     def is_public(self):
         """Say whether the public may read this article now (mirrors `published()`)."""

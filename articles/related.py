@@ -33,7 +33,7 @@ def related_for_page(article, limit=SHOWN):
     """
     depends_on(keys.related(article.pk))
     shown = _related_for_page(article, limit)
-    depends_on(*shown)
+    depends_on(*shown, *(item.category for item in shown))
     return shown
 
 
@@ -49,6 +49,11 @@ def _related_for_page(article, limit):
     # Never computed yet, or too many neighbours went private since the last
     # refresh: rank live (slow on a large site, but rare).
     return list(Article.objects.related_to(article, limit=limit))
+
+
+def lists_with(article):
+    """Return the ids of the articles whose stored list holds `article`."""
+    return RelatedArticle.objects.filter(related=article).values_list("article_id", flat=True)
 
 
 @transaction.atomic

@@ -5,24 +5,27 @@ from django.dispatch import receiver
 
 from articles import keys, related, search
 from articles.models import Article, Category, SearchEntry, Tag
-from caching.dependencies import changed, key_for
+from caching.dependencies import changed
 
-# Saves that touch none of these leave the indexed text as it was.
+# The fields whose change alters the indexed text;
 INDEXED_FIELDS = {"title", "summary", "body"}
-# ... and none of these leave the article's own related list as it was.
-RANKING_FIELDS = {"status", "published_at", "category"}
+# ... the lists the article is in (which articles are public, in which order,
+# in which category), and its own related list;
+LISTING_FIELDS = {"status", "published_at", "category_id"}
+# ... and what a card of it shows in lists and other articles' related lists.
+CARD_FIELDS = {"title", "slug", "summary", "body", *LISTING_FIELDS}
 
 
 @receiver(post_save, sender=Article, dispatch_uid="index_article")
-def index_article(sender, instance, update_fields=None, **kwargs):
-    if update_fields is None or INDEXED_FIELDS & set(update_fields):
+def index_article(sender, instance, created, **kwargs):
+    if created or instance.changed_fields(INDEXED_FIELDS):
         search.index_object(SearchEntry.Kind.ARTICLE, instance)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="refresh_own_related_list")
-def refresh_own_related_list(sender, instance, update_fields=None, **kwargs):
+def refresh_own_related_list(sender, instance, created, **kwargs):
     # Its neighbours' lists pick it up at the next `refresh_related` run.
-    if update_fields is None or RANKING_FIELDS & set(update_fields):
+    if created or instance.changed_fields(LISTING_FIELDS):
         related.refresh_for(instance)
 
 
@@ -30,8 +33,7 @@ def refresh_own_related_list(sender, instance, update_fields=None, **kwargs):
 def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
     # taggit's set() sends a remove and an add even when nothing changed: rank
     # only when tags really came or went (ranking a large site costs about 1 s).
-    changed = action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set)
-    if changed and isinstance(instance, Article):
+    if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
         related.refresh_for(instance)
 
 
@@ -45,13 +47,21 @@ def unindex_article(sender, instance, **kwargs):
 # that list what entered or left.
 @receiver(post_save, sender=Article, dispatch_uid="article_saved_pages")
 def article_saved(sender, instance, created, **kwargs):
-    before = None if created else getattr(instance, "loaded_listing", None)
-    now = instance.listing()
-    # Loaded without those fields (a partial query): assume the lists changed.
-    unknown = not created and before is None
-    listed = unknown or Article.Status.PUBLISHED in {before and before[0], now[0]}
-    changed(instance, *([keys.PUBLIC_ARTICLES] if before != now and listed else []))
-    instance.loaded_listing = now
+    # Its own page shows when it was last updated; what else a save touches
+    # depends on the fields it changed.
+    touched = [keys.page(instance.pk)]
+    if created or instance.changed_fields(CARD_FIELDS):
+        touched.append(instance)
+    was_listed = (
+        instance.saved_value("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED
+    )
+    is_listed = instance.status == Article.Status.PUBLISHED
+    if (was_listed or is_listed) and (created or instance.changed_fields(LISTING_FIELDS)):
+        # Lists it enters or leaves, and the "people also read" lists it was
+        # stored in (read through published(), they follow at once).
+        touched.append(keys.PUBLIC_ARTICLES)
+        touched += map(keys.related, related.lists_with(instance))
+    changed(*touched)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="article_deleted_pages")
@@ -61,14 +71,12 @@ def article_deleted(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="article_tags_pages")
 def article_tags_changed(sender, instance, action, pk_set=None, **kwargs):
+    # taggit's set() sends a remove and an add even when nothing changed.
     if action in {"post_add", "post_remove"} and pk_set:
-        if isinstance(instance, Article):
-            changed(instance, *map(keys.tagged, pk_set))
-        else:  # tag.article_set.add(…): pk_set holds articles
-            changed(keys.tagged(instance.pk), *(key_for(Article, pk) for pk in pk_set))
+        changed(instance, keys.page(instance.pk), *map(keys.tagged_articles, pk_set))
     elif action == "post_clear":
         # The removed tags are not named: every tag page follows.
-        changed(instance, keys.PUBLIC_ARTICLES)
+        changed(instance, keys.page(instance.pk), keys.PUBLIC_ARTICLES)
 
 
 @receiver(post_save, sender=Category, dispatch_uid="category_saved_pages")
@@ -87,4 +95,4 @@ def tag_saved(sender, instance, created, **kwargs):
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_deleted_pages")
 def tag_deleted(sender, instance, **kwargs):
-    changed(instance, keys.tagged(instance.pk))
+    changed(instance, keys.tagged_articles(instance.pk))

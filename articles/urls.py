@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from articles import views
 from articles.feeds import CategoryFeed, LatestArticlesFeed
-from caching.pages import blank, choice, page_number, slug
+from caching.canonical import blank, choice, page_number, slug
 from caching.pages import cache_for_anonymous as cached
 
 
@@ -21,9 +21,12 @@ class UnicodeSlugConverter:
 register_converter(UnicodeSlugConverter, "uslug")
 
 # The query parameters the article lists read, each with its canonical spelling;
-# `q` (a search) is rendered for each request, never stored.
+# `q` (a search) is rendered for each request, never stored. A category or tag
+# page does not read the filter its address already decides.
 ORDERING = choice("newest", "helpful", default="newest")
 LIST_QUERY = {"page": page_number, "category": slug, "tag": slug, "ordering": ORDERING, "q": blank}
+CATEGORY_QUERY = {name: value for name, value in LIST_QUERY.items() if name != "category"}
+TAG_QUERY = {name: value for name, value in LIST_QUERY.items() if name != "tag"}
 
 app_name = "articles"
 urlpatterns = [
@@ -37,7 +40,7 @@ urlpatterns = [
     path("articles/<uslug:slug>/helpful/", views.helpful, name="helpful"),
     path(
         "categories/<uslug:slug>/",
-        cached(views.CategoryArticleListView.as_view(), query=LIST_QUERY),
+        cached(views.CategoryArticleListView.as_view(), query=CATEGORY_QUERY),
         name="category",
     ),
     path("categories/<uslug:slug>/feed/", cached(CategoryFeed()), name="category-feed"),

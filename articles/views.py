@@ -10,8 +10,7 @@ from articles import keys
 from articles.filters import ArticleFilter
 from articles.models import Article, Category
 from caching import fragments
-from caching.dependencies import Shown, changed, depends_on, max_age, recorded
-from caching.pages import keep_out
+from caching.dependencies import Shown, changed, depends_on, keep_out, max_age, recorded
 
 HELPFUL_SESSION_KEY = "helpful_articles"
 
@@ -28,16 +27,16 @@ class ArticleListView(FilterView):
 
     def get_context_data(self, **kwargs):
         if self.filterset.errors:  # made-up filter values must not fill the page cache
-            keep_out(self.request)
+            keep_out()
         context = super().get_context_data(**kwargs)
         # What the page shows: which articles are public, the categories (menu
         # and filter), each card with its tags, and the list of a tag filter.
         depends_on(keys.PUBLIC_ARTICLES, keys.CATEGORIES)
-        for article in context["page_obj"] or context["object_list"]:
+        for article in context["page_obj"]:
             depends_on(article, *article.tags.all())
         tag = self.filterset.form.cleaned_data.get("tag") if self.filterset.is_valid() else None
         if tag:
-            depends_on(tag, keys.tagged(tag.pk))
+            depends_on(tag, keys.tagged_articles(tag.pk))
         if self.request.GET.get("ordering") == "helpful":
             max_age(keys.HELPFUL_RANKING_SECONDS)
         return context
@@ -89,14 +88,16 @@ class ArticleDetailView(DetailView):
 
     def _load_article(self):
         article = super().get_object()
-        depends_on(article, article.category, keys.helpful(article.pk))
+        depends_on(*article_page_keys(article))
         return article
 
     def get_context_data(self, **kwargs):
         article = self.object
         voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
-        depends_on(article, article.category, keys.helpful(article.pk))
+        # For an editor's preview, whose article does not come from the cache.
+        depends_on(*article_page_keys(article))
         return super().get_context_data(
+            page_keys=article_page_keys(article),
             # Lazy: when the fragments that show them are cached, not even the
             # querysets are built. Each records what it shows when it runs.
             tags=Shown(lambda: recorded(article.tags.order_by("name"))),
@@ -110,6 +111,11 @@ class ArticleDetailView(DetailView):
         shown = recorded(article.experiences.approved().select_related("author")[:5])
         depends_on(*(experience.author for experience in shown))
         return shown
+
+
+def article_page_keys(article):
+    """Return the keys of what an article's page shows of the article itself."""
+    return [article, article.category, keys.helpful(article.pk), keys.page(article.pk)]
 
 
 @require_POST

@@ -9,11 +9,11 @@ fragments came from the cache.
 Each key has a version in the shared cache: the number of the change that
 last touched it (a counter of every change) and a random nonce. A stored page
 or fragment keeps the versions of its keys and is served only while they are
-all current. `changed(*keys)` renews the versions once the transaction
-commits and purges the edge cache (frontend.py), so a change reaches only the
-pages that show what changed. A rendering reads the counter before any data,
-and is not stored if one of its keys changed after that: it may have read
-the data before the change.
+all current. `changed(*keys)` renews the versions at once and again when the
+transaction commits, then purges the edge cache (frontend.py), so a change
+reaches only the pages that show what changed. A rendering reads the counter
+before any data, and is not stored if one of its keys changed after that: it
+may have read the data before the change.
 
 A key that has no version has never changed since the cache started (its
 version is UNCHANGED). Version entries have no expiry: with Redis, use the
@@ -25,6 +25,7 @@ is unreachable or was emptied, and nothing is stored or served from it.
 
 import contextlib
 import contextvars
+import datetime
 import logging
 import math
 import secrets
@@ -46,9 +47,6 @@ _PREFIX = "dep:"
 _COUNTER = "dep-changes"
 _scheduled = {}
 _current = contextvars.ContextVar("caching_dependencies", default=None)
-# Set when this process could not renew versions (the cache was unreachable):
-# once it answers again, every stored page and fragment is renewed.
-_missed_changes = False
 
 
 class Dependencies:
@@ -58,13 +56,17 @@ class Dependencies:
         self.keys = {SITE}
         self.expires = math.inf
         self.parent = parent
-        # Versions read during this request, shared by the page and its fragments;
-        # the number of the last change before the rendering started (None: unknown).
+        self.storable = True
+        # Shared by a page and its fragments: the versions read during the request,
+        # the number of the last change before it started (None: unknown), and
+        # the moment it started.
         if parent is not None:
-            self.versions, self.started = parent.versions, parent.started
+            self.versions, self.last_change = parent.versions, parent.last_change
+            self.began = parent.began
         else:
             self.versions = {} if versions is None else versions
-            self.started = self.versions.pop(_COUNTER, None)
+            self.last_change = self.versions.pop(_COUNTER, None)
+            self.began = time.time()
 
     def add(self, keys):
         self.keys.update(keys)
@@ -93,20 +95,25 @@ class Dependencies:
         its version was first read, may have been shown as it was before the
         change. Such a rendering is not stored.
         """
-        if self.started is None:
+        if self.last_change is None or not self.storable:
             return None
         found = cache.get_many([_PREFIX + key for key in self.keys])
         if _PREFIX + SITE not in found:
             return None
         versions = {key: found.get(_PREFIX + key, UNCHANGED) for key in self.keys}
         for key, version in versions.items():
-            if version[0] > self.started or self.versions.get(key, version) != version:
+            if version[0] > self.last_change or self.versions.get(key, version) != version:
                 return None
         return versions
 
     def scheduled_change(self):
-        """Return when one of our keys next changes by itself (expire_when); math.inf if never."""
-        return min([math.inf, *(_next_change(key) for key in self.keys & _scheduled.keys())])
+        """Return when one of our keys next changes by itself (expire_when); math.inf if never.
+
+        The first change after the rendering began: one that happened while it
+        rendered may not show in it.
+        """
+        keys = self.keys & _scheduled.keys()
+        return min([math.inf, *(_next_change(key, self.began) for key in keys)])
 
 
 def start_keys():
@@ -141,6 +148,7 @@ def collecting(start=None):
         if parent is not None:
             parent.add(dependencies.keys)
             parent.expire_by(dependencies.expires)
+            parent.storable = parent.storable and dependencies.storable
 
 
 def current():
@@ -218,10 +226,19 @@ def max_age(seconds):
         dependencies.expire_by(time.time() + seconds)
 
 
-def expire_when(key, function):
-    """Register `function() -> datetime | None`: the next moment `key` changes by itself.
+def keep_out():
+    """Record that what is being rendered must not be stored (a page with a form error)."""
+    dependencies = _current.get()
+    if dependencies is not None:
+        dependencies.storable = False
 
-    For changes that no save announces, such as a scheduled article going live.
+
+def expire_when(key, function):
+    """Register `function(after) -> datetime | None`: when `key` next changes by itself.
+
+    For changes that no save announces, such as a scheduled article going live;
+    `after` is an aware datetime, and the function returns the first such moment
+    after it.
     """
     _scheduled[key] = function
 
@@ -242,21 +259,27 @@ def changed(*things):
 
 
 def _renew(keys):
-    _renew_versions(keys)
-    frontend.purge(keys)
+    try:
+        _renew_versions(keys)
+    finally:
+        frontend.purge(keys)
 
 
 def _renew_versions(keys):
-    global _missed_changes
     try:
         version = _new_version()
+        failed = cache.set_many({_PREFIX + key: version for key in keys}, None)
     except CacheUnavailable:
         failed = keys
-    else:
-        failed = cache.set_many({_PREFIX + key: version for key in keys}, None)
+    except Exception:
+        # A cache that answers with an error (read-only after a failover, out of
+        # memory) must not undo or stop the change: it is logged, as a miss is.
+        logger.exception("Could not renew %d dependency keys.", len(keys))
+        failed = keys
     if failed:
-        # The backend logs the outage; this process renews everything once it ends.
-        _missed_changes = True
+        # Every process that saw the cache fail renews SITE once it answers again
+        # (`_renew_everything_after_outage`), so pages stored before are not served.
+        logger.warning("Dependency keys not renewed: %s", " ".join(sorted(failed)[:20]))
 
 
 def _new_version():
@@ -281,32 +304,36 @@ def _start_site():
     return version if cache.add(_PREFIX + SITE, version, None) else None
 
 
-def _next_change(key):
-    """Return the timestamp of `key`'s next scheduled change (math.inf if none), cached."""
-    version = Dependencies(versions={_COUNTER: 0}).current_versions([key])
+def _next_change(key, after):
+    """Return the timestamp of `key`'s first scheduled change after `after`, math.inf if none.
+
+    Kept in the cache with the key's version, as long as it lies ahead.
+    """
     cache_key = f"next-change:{key}"
-    stored = cache.get(cache_key)
-    now = time.time()
-    if stored and version and stored[0] == version[key] and stored[1] > now:
+    found = cache.get_many([cache_key, _PREFIX + key])
+    version = found.get(_PREFIX + key, UNCHANGED)
+    stored = found.get(cache_key)
+    if stored and stored[0] == version and stored[1] > after:
         return stored[1]
-    moment = _scheduled[key]()
+    moment = _scheduled[key](datetime.datetime.fromtimestamp(after, datetime.UTC))
     timestamp = moment.timestamp() if moment is not None else math.inf
-    if version:
-        cache.set(cache_key, (version[key], timestamp), None)
+    if timestamp > time.time():
+        cache.set(cache_key, (version, timestamp), None)
     return timestamp
 
 
 def _renew_everything_after_outage(sender, **kwargs):
-    """Renew SITE once the cache answers again, if changes were missed while it did not."""
-    global _missed_changes
-    if not _missed_changes:
-        return
+    """Renew SITE once the cache answers again: changes made meanwhile renewed nothing.
+
+    Every process that saw the outage does it, so it does not matter which
+    one made the changes, nor whether it still runs.
+    """
     try:
         failed = cache.set_many({_PREFIX + SITE: _new_version()}, None)
-    except CacheUnavailable:
+    except Exception:
+        logger.exception("Could not renew every page after the cache came back.")
         return
     if not failed:
-        _missed_changes = False
         logger.info("Cache reachable again: every stored page will be rendered anew.")
 
 

@@ -26,3 +26,37 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class TracksChanges:
+    """A model mixin: which fields a save changes, against the values last loaded or saved.
+
+    Lets a save say precisely what it touches (the search index, the lists it
+    is in, the dependency keys of stored pages) instead of assuming everything.
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._saved_values = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.attname not in self.get_deferred_fields()
+        }
+
+    def changed_fields(self, names):
+        """Return which of the attributes `names` differ from the database's values.
+
+        A field not loaded counts as changed; so does every field of a new object.
+        """
+        saved = getattr(self, "_saved_values", {})
+        return {name for name in names if name not in saved or saved[name] != getattr(self, name)}
+
+    def saved_value(self, name, default=None):
+        """Return the value `name` had in the database before this save (`default` if unknown)."""
+        return getattr(self, "_saved_values", {}).get(name, default)

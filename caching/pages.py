@@ -26,7 +26,6 @@ cache or proxy keeps a page made for one reader.
 
 import functools
 import hashlib
-import re
 import secrets
 import sys
 import time
@@ -42,6 +41,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
 from caching import dependencies
+from caching.canonical import NotCanonical
 
 # Part of every stored page's key: change it when the stored format changes.
 FORMAT = 4
@@ -49,62 +49,18 @@ FORMAT = 4
 # them tries): about the longest a rendering takes, gunicorn's worker timeout.
 RENDER_SECONDS = 30
 PRIVATE = "private, no-store"
-_SLUG = re.compile(r"^[-\w]+\Z")
 # The keys each stored page had when this process last saw it: the page and the
 # versions of its keys are then read in one round trip.
 _known_keys = {}
 _KNOWN_KEYS_LIMIT = 5_000
 
 
-class NotCanonical(ValueError):
-    """A query parameter value with no canonical spelling: render the page, do not store it."""
-
-
-def page_number(value):
-    """Return the canonical page number ("2"); None for the first page."""
-    digits = value.strip().lstrip("+")
-    if not digits.isdigit() or not digits.isascii():
-        raise NotCanonical(value)
-    digits = digits.lstrip("0")
-    if not digits:
-        raise NotCanonical(value)
-    return None if digits == "1" else digits
-
-
-def slug(value):
-    """Return a slug as it is; None when empty."""
-    if not value:
-        return None
-    if not _SLUG.match(value):
-        raise NotCanonical(value)
-    return value
-
-
-def blank(value):
-    """Accept only an empty value (an unused field of a filter form): it says nothing."""
-    if value.strip():
-        raise NotCanonical(value)
-
-
-def choice(*allowed, default=None):
-    """Return a normaliser that accepts only `allowed` values; `default` is dropped."""
-
-    def normalise(value):
-        if not value or value == default:
-            return None
-        if value not in allowed:
-            raise NotCanonical(value)
-        return value
-
-    return normalise
-
-
 def cache_for_anonymous(view=None, *, query=None):
     """Let PageCacheMiddleware keep what `view` renders for readers without a session.
 
     `query` maps each query parameter the view reads to its normaliser
-    (`page_number`, `slug`, `choice(…)`), which returns the canonical value, or
-    None when the parameter says nothing (the first page, an empty filter).
+    (caching/canonical.py), which returns the canonical value, or None when
+    the parameter says nothing (the first page, an empty filter).
     The view records what it shows with `dependencies.depends_on()`.
     """
     if view is None:
@@ -171,13 +127,13 @@ class PageCacheMiddleware:
     def _render_and_store(self, request, page_key, start):
         with dependencies.collecting(start or {}) as shown:
             response = self.get_response(request)
-        if getattr(request, "page_cache_keep_out", False) or not _storable(response):
+        versions = shown.storable_versions() if _storable(response) else None
+        if versions is None:
             return _private(response)
-        versions = shown.storable_versions()
         now = time.time()
         scheduled = shown.scheduled_change()
         expires = min(shown.expires, scheduled, now + settings.PAGE_CACHE_SECONDS)
-        if versions is None or expires <= now:
+        if expires <= now:
             return _private(response)
         # Kept longer than it is fresh, for the one request that renders it again,
         # but never past a scheduled change.
@@ -201,11 +157,6 @@ def shared_with_every_reader(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
-
-
-def keep_out(request):
-    """Do not store this rendering (a page showing a form error, say)."""
-    request.page_cache_keep_out = True
 
 
 def _cached_view(request):

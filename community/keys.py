@@ -2,15 +2,14 @@
 
 An experience's own key is "experience:<id>" (`caching.dependencies.key_of`);
 the keys here name lists, which change when a post becomes public or stops
-being public.
+being public. The list of posts on an article's page is
+`articles.keys.experiences(article_id)`: the article page declares it.
 """
-
-from articles.keys import experiences as about_article  # noqa: F401 (the article page's list)
 
 # Which experiences are public: the experience list, the home page.
 PUBLIC_EXPERIENCES = "experiences"
 
 
-def tagged(tag_id):
+def tagged_experiences(tag_id):
     """The approved experiences with one tag, shown on its tag page."""
     return f"tag-experiences:{tag_id}"

@@ -9,6 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
 from articles.models import Tag
+from caching.models import TracksChanges
 from community.masking import mask_personal_data
 
 TITLE_LENGTH = (5, 80)
@@ -52,7 +53,7 @@ class TaggedExperience(ItemBase):
         verbose_name_plural = _("experience tags")
 
 
-class Experience(models.Model):
+class Experience(TracksChanges, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending review")
         APPROVED = "approved", _("Approved")
@@ -135,17 +136,6 @@ class Experience(models.Model):
 
     def get_absolute_url(self):
         return reverse("community:detail", kwargs={"pk": self.pk})
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        experience = super().from_db(db, field_names, values)
-        if {"status", "article_id"} <= set(field_names):
-            experience.loaded_listing = experience.listing()
-        return experience
-
-    def listing(self):
-        """Return what decides where this post is listed: public or not, and its article."""
-        return (self.is_public(), self.article_id)
 
     def clean(self):
         # Masking can lengthen text (a@b.cn becomes a***@b.cn): check the stored form.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from articles import keys as article_keys
 from articles import search
 from articles.models import SearchEntry
 from caching.dependencies import changed
@@ -27,47 +28,42 @@ def unindex_experience(sender, instance, **kwargs):
 # What a change touches, by dependency key (caching/dependencies.py).
 def _lists_of(experience, article_id):
     """The keys of the lists an approved post about `article_id` is in."""
-    tags = experience.tags.values_list("pk", flat=True) if experience.pk else []
+    tags = experience.tags.values_list("pk", flat=True)
     return [
         keys.PUBLIC_EXPERIENCES,
-        *([keys.about_article(article_id)] if article_id else []),
-        *map(keys.tagged, tags),
+        *([article_keys.experiences(article_id)] if article_id else []),
+        *map(keys.tagged_experiences, tags),
     ]
 
 
 @receiver(post_save, sender=Experience, dispatch_uid="experience_saved_pages")
 def experience_saved(sender, instance, created, **kwargs):
-    before = None if created else getattr(instance, "loaded_listing", None)
-    now = instance.listing()
-    instance.loaded_listing = now
-    if before is None and not created:
-        before = (True, None)  # loaded without those fields: assume it was listed
-    was_public, old_article = before or (False, None)
-    is_public, article = now
-    if not (was_public or is_public):
+    approved = Experience.Status.APPROVED
+    was_public = not created and instance.saved_value("status", approved) == approved
+    if not (was_public or instance.is_public()):
         return  # a post in moderation shows on no public page
     touched = [instance]
-    if was_public != is_public or old_article != article:
+    if created or instance.changed_fields({"status", "article_id"}):
         if was_public:
-            touched += _lists_of(instance, old_article)
-        if is_public:
-            touched += _lists_of(instance, article)
+            touched += _lists_of(instance, instance.saved_value("article_id"))
+        if instance.is_public():
+            touched += _lists_of(instance, instance.article_id)
     changed(*touched)
 
 
 @receiver(post_delete, sender=Experience, dispatch_uid="experience_deleted_pages")
 def experience_deleted(sender, instance, **kwargs):
     if instance.is_public():
-        changed(instance, keys.PUBLIC_EXPERIENCES, keys.about_article(instance.article_id))
+        article = [article_keys.experiences(instance.article_id)] if instance.article_id else []
+        changed(instance, keys.PUBLIC_EXPERIENCES, *article)
 
 
 @receiver(m2m_changed, sender=Experience.tags.through, dispatch_uid="experience_tags_pages")
 def experience_tags_changed(sender, instance, action, pk_set=None, **kwargs):
-    # The tags of a post waiting for a moderator show nowhere yet.
-    if not action.startswith("post_") or not isinstance(instance, Experience):
-        return
-    if instance.is_public():
-        changed(instance, *map(keys.tagged, pk_set or []))
+    # The tags of a post waiting for a moderator show nowhere yet; taggit's
+    # set() sends a remove and an add even when nothing changed.
+    if action in {"post_add", "post_remove"} and pk_set and instance.is_public():
+        changed(instance, *map(keys.tagged_experiences, pk_set))
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="author_saved_pages")

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from caching.canonical import page_number, slug
 from caching.pages import cache_for_anonymous as cached
-from caching.pages import page_number, slug
 from community import views
 
 app_name = "community"

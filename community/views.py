@@ -43,7 +43,7 @@ class ExperienceListView(ListView):
         shown = context["page_obj"]
         depends_on(keys.PUBLIC_EXPERIENCES, *shown, *(experience.author for experience in shown))
         if self.tag:
-            depends_on(self.tag, keys.tagged(self.tag.pk))
+            depends_on(self.tag, keys.tagged_experiences(self.tag.pk))
         return context
 
 

@@ -5,8 +5,8 @@ from django.urls import include, path
 
 # Importing the articles' URLs also registers the `uslug` converter used below.
 from articles import urls as article_urls
+from caching.canonical import page_number
 from caching.pages import cache_for_anonymous as cached
-from caching.pages import page_number
 from community.views import LoginView, signup
 from portal.sitemaps import SITEMAPS
 from portal.views import (
@@ -23,7 +23,7 @@ urlpatterns = [
     path("search/", search_view, name="search"),
     path(
         "tags/<uslug:slug>/",
-        cached(TagArticleListView.as_view(), query=article_urls.LIST_QUERY),
+        cached(TagArticleListView.as_view(), query=article_urls.TAG_QUERY),
         name="tag",
     ),
     path("admin/", admin.site.urls),

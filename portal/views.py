@@ -63,8 +63,8 @@ class TagArticleListView(PrefilteredListMixin, ArticleListView):
             Experience.objects.approved().filter(tags=tag).select_related("author")[:5]
         )
         depends_on(
-            keys.tagged(tag.pk),
-            community_keys.tagged(tag.pk),
+            keys.tagged_articles(tag.pk),
+            community_keys.tagged_experiences(tag.pk),
             *(experience.author for experience in experiences),
         )
         return super().get_context_data(experiences=experiences, **kwargs)

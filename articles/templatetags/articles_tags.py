@@ -15,13 +15,15 @@ register = template.Library()
 @register.inclusion_tag("includes/category_nav.html", takes_context=True)
 def category_nav(context):
     """Render the site menu of categories, marking the current one (cached per menu state)."""
-    path = context["request"].path
-    return {
-        "categories": Category.objects.all(),
-        # Only list pages can be current: every other page shares one cached menu.
-        "current": path if path == "/articles/" or path.startswith("/categories/") else "",
-        "request": context["request"],  # for {% fragment %}
-    }
+    request = context["request"]
+    filtered_by = context.get("filtered_by")
+    # Only the article list and a category page can be current: every other
+    # page (a 404 at a made-up address too) shares one cached menu.
+    if isinstance(filtered_by, Category):
+        current = filtered_by.get_absolute_url()
+    else:
+        current = "/articles/" if request.path == "/articles/" else ""
+    return {"categories": Category.objects.all(), "current": current, "request": request}
 
 
 @register.inclusion_tag("includes/related_articles.html")

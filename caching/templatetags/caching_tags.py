@@ -33,8 +33,12 @@ def csrf_field(context):
 
 @register.simple_tag
 def shows(*things):
-    """Record that the page shows `things` (keys or instances): {% shows "categories" %}."""
-    depends_on(*things)
+    """Record that the page shows `things`: {% shows "categories" %}, {% shows page_keys %}.
+
+    Each is a key, a model instance, or a list of them.
+    """
+    for thing in things:
+        depends_on(*(thing if isinstance(thing, list | tuple) else [thing]))
     return ""
 
 

@@ -175,7 +175,11 @@ def test_outage_is_logged_once_per_interval_and_its_end_once(server, backend, cl
     clock.shift(RETRY_SECONDS + 0.1)
     for _ in range(3):
         backend.get("key")
-    infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    infos = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.INFO and r.name == "caching.backends"
+    ]
     assert len(infos) == 1 and infos[0].startswith("cache reachable again")
 
 

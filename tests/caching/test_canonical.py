@@ -102,3 +102,11 @@ def test_pages_for_one_reader_are_private_and_never_stored(make_user, make_exper
         response = Client().get(url)
         cache_control = response["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/categories/online-loans/?category=x", "/tags/逾期/?tag=x"])
+def test_a_filter_the_address_already_decides_is_not_a_page_of_its_own(listing, url):
+    for _ in range(2):
+        assert "xkey" not in Client().get(url)
+    assert not is_stored(url)

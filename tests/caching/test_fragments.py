@@ -8,6 +8,7 @@ import time_machine
 from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import RequestFactory
+from django.utils import timezone
 
 from caching.dependencies import changed, collecting, depends_on
 from caching.fragments import LocalFirstCache
@@ -94,3 +95,14 @@ def test_fragments_are_rendered_every_time_with_caching_off(settings):
 def test_a_fragment_needs_a_name():
     with pytest.raises(TemplateSyntaxError):
         Template("{% load caching_tags %}{% fragment %}x{% endfragment %}")
+
+
+@pytest.mark.django_db
+def test_a_rendering_that_began_before_a_scheduled_change_ends_at_it(make_article):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        soon = timezone.now() + datetime.timedelta(seconds=1)
+        make_article("马上上线的文章", published_at=soon)
+        with collecting() as page:
+            depends_on("articles")
+            clock.shift(2)  # the article went live while the page rendered
+            assert page.scheduled_change() == soon.timestamp()

@@ -1,9 +1,14 @@
 """A change renews only the pages that show what changed; every other page stays stored."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from articles import related
+from articles.models import Article
 from community import moderation
 from community.models import Experience
 
@@ -129,3 +134,50 @@ def test_refreshing_every_list_renews_only_the_pages_whose_list_changed(site, ma
     # The new article joins the list of the loans article, not the credit one's.
     assert "网贷协商还款的步骤" in get(loans.get_absolute_url()).content.decode()
     assert stored(credit.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_saving_an_article_unchanged_renews_only_its_own_page(site):
+    loans, credit, neighbour = site
+    warm(loans.get_absolute_url(), neighbour.get_absolute_url(), "/articles/", "/")
+    loans.save()  # only its update time moves, which only its own page shows
+    for url in [neighbour.get_absolute_url(), "/articles/", "/"]:
+        assert stored(url), url
+    assert not stored(loans.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_an_article_published_again_returns_to_the_lists_it_was_stored_in(site):
+    loans, _, neighbour = site
+    loans.status = Article.Status.DRAFT
+    loans.save()
+    assert "网贷逾期怎么办" not in get(neighbour.get_absolute_url()).content.decode()
+    warm(neighbour.get_absolute_url())
+    loans.status = Article.Status.PUBLISHED
+    loans.save()
+    assert "网贷逾期怎么办" in get(neighbour.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_renaming_a_category_renews_the_related_lists_that_name_it(site):
+    loans, _, neighbour = site
+    warm(neighbour.get_absolute_url())
+    category = loans.category
+    category.name = "网络借贷"
+    category.save()
+    html = get(neighbour.get_absolute_url()).content.decode()
+    related_list = html[html.index('class="related"') :]
+    assert "网络借贷" in related_list
+
+
+@pytest.mark.django_db
+def test_an_editors_preview_does_not_leave_a_scheduled_article_without_its_links(
+    make_article, editor_client
+):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        soon = timezone.now() + datetime.timedelta(hours=1)
+        article = make_article("明天上线的文章", published_at=soon)
+        assert editor_client.get(article.get_absolute_url()).status_code == 200  # a preview
+        clock.shift(datetime.timedelta(hours=1, seconds=1))
+        html = get(article.get_absolute_url()).content.decode()
+        assert f"/experiences/new/?article={article.slug}" in html
