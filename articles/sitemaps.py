@@ -5,8 +5,9 @@ from articles import keys
 from articles.models import Article, Category, Tag
 from caching.dependencies import depends_on, max_age
 
-# Sitemaps follow which articles and tags are public at once, and edits (lastmod)
-# within an hour: naming every article a sitemap lists would be 50,000 keys.
+# Sitemaps follow which articles are public at once; edits (lastmod), new slugs
+# and tags that become public within an hour: naming every article or tag a
+# sitemap lists would be tens of thousands of keys.
 SITEMAP_SECONDS = 60 * 60
 
 

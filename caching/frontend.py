@@ -3,9 +3,9 @@
 Every URL in settings.FRONTEND_CACHE_URLS gets `PURGE /` with the keys in an
 `xkey-purge` header (deploy/varnish/portal.vcl drops every stored response
 whose `xkey` header names one of them). A purge that cannot be sent is logged
-(once a minute at most) and sent again with the next one: a Varnish that was
-restarted is empty anyway, and one that was only out of reach gets its purges
-as soon as any change is made.
+(once a minute at most) and sent with the first purge after RETRY_SECONDS: a
+Varnish that was restarted is empty anyway, and one that was only out of
+reach gets its purges with the next change.
 
 Each purge is sent again REPEAT_SECONDS later: Varnish does not purge a page
 it is fetching at that moment, and a rendering that began just before the
@@ -27,9 +27,14 @@ TIMEOUT_SECONDS = 1.0
 BATCH_CHARACTERS = 4000
 # Longer than a rendering takes, well within gunicorn's worker timeout.
 REPEAT_SECONDS = 5
+# After a failed purge, later ones only queue their keys for this long, so an
+# unreachable Varnish does not add a timeout to every change.
+RETRY_SECONDS = 10
 LOG_SECONDS = 60
 _unsent = {}  # URL → keys not yet purged there
+_retry_at = {}  # URL → when to try it again after a failure
 _last_logged = {}
+_lock = threading.Lock()
 
 
 def purge(keys):
@@ -45,12 +50,20 @@ def purge(keys):
 
 def _send_to_all(keys):
     for url in settings.FRONTEND_CACHE_URLS:
-        pending = _unsent.pop(url, set()) | set(keys)
+        with _lock:
+            pending = _unsent.pop(url, set()) | keys
+            waiting = time.monotonic() < _retry_at.get(url, 0)
+            if waiting:
+                _unsent[url] = pending
+        if waiting:
+            continue
         try:
             for batch in _batches(sorted(pending)):
                 _send(url, batch)
         except (OSError, http.client.HTTPException) as error:
-            _unsent[url] = pending
+            with _lock:
+                _unsent[url] = _unsent.get(url, set()) | pending
+                _retry_at[url] = time.monotonic() + RETRY_SECONDS
             _log_failure(url, error)
 
 

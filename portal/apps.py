@@ -3,7 +3,7 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PortalConfig(AppConfig):
-    """The project package: its template tags (`portal_tags`)."""
+    """The project on top: the pages that show articles and posts together, seed_demo."""
 
     name = "portal"
 

@@ -6,6 +6,7 @@ what Varnish stored, what it passed and what a purge dropped.
 """
 
 import http.client
+import re
 import threading
 import time
 import urllib.parse
@@ -14,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import edge_cache, edge_vcl, free_port
+from tests.servers import EDGE_VCL, edge_cache, edge_vcl, free_port
 
 pytestmark = pytest.mark.edge
 
@@ -445,3 +446,11 @@ def _poll(condition, timeout=10):
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.05)
     return value
+
+
+def test_the_edge_strips_the_tracking_parameters_the_app_ignores(settings):
+    """The VCL's list and settings.TRACKING_PARAMETERS name the same parameters."""
+    vcl = EDGE_VCL.read_text()
+    names = re.search(r'"\(\?<=\[\?&\]\)\(([^)]*)\)', vcl).group(1).split("|")
+    in_vcl = {name.replace("[^&=]*", "*") for name in names}
+    assert in_vcl == set(settings.TRACKING_PARAMETERS)
