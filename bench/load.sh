@@ -6,6 +6,7 @@
 #   ROUNDS=5 DURATION=20 bench/load.sh
 #   SERVER=granian bench/load.sh  # the same pages served by granian
 #   PAGES="floor article_uncached" bench/load.sh
+#   EDGE=1 bench/load.sh          # through Varnish in front (`make serve-edge`)
 #
 # The database is the discovery benchmark's 100k-article SQLite file, built
 # on first use into bench/.data/ (about 4 minutes). Redis holds the cache and
@@ -18,7 +19,12 @@
 # parameter the view does not read, so the page is rendered for the request
 # and not stored), with the page's fragments cached; rendered for a signed-in
 # reader; and cold, a random one of all 100k, not from the page cache and
-# mostly without fragments. Last, a search.
+# mostly without fragments. Last, a search. With EDGE=1 every request goes
+# through Varnish, the floor included (the app marks it private: Varnish
+# passes it on), so the ratios say what the edge cache adds.
+#
+# Each row gives the median over the rounds of requests/s and p99, and the
+# median (and spread) of the ratio to the floor of the same round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,11 +34,20 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
+EDGE=${EDGE:-0}
+EDGE_PORT=${EDGE_PORT:-8766}
+
 bench_prepare
 bench_work
 flush_redis
-base="http://127.0.0.1:$PORT"
-start_server serve "$base"
+if [ "$EDGE" = 1 ]; then
+  export EDGE_BIND="127.0.0.1:$EDGE_PORT" FRONTEND_CACHE_URLS="http://127.0.0.1:$EDGE_PORT"
+  base="http://$EDGE_BIND"
+  start_server serve-edge "$base"
+else
+  base="http://127.0.0.1:$PORT"
+  start_server serve "$base"
+fi
 
 # One file of paths per page; wrk.lua picks one at random for each request.
 $PYTHON - "$DB" "$work" <<'EOF'
@@ -69,8 +84,7 @@ EOF
 curl -fs -b "$SESSION" "$base$(head -1 "$work/article_signed_in")" | grep -q 'action="/accounts/logout/"' ||
   { echo "The benchmark's reader is not signed in." >&2; exit 1; }
 
-# Fill the page cache before each cached page's run (stored pages live
-# PAGE_CACHE_SECONDS, 5 minutes, about one round), and the fragments of the
+# Fill the page cache (and Varnish) before each cached page's run, and the fragments of the
 # 1,000 articles before each rendered run (shared through Redis; each worker
 # also keeps 5,000 of its own, which the cold run pushes out).
 warm_pages() {
@@ -101,25 +115,29 @@ done
 
 memory=$(ps -o rss= --ppid "$(cat "$work/server.pid")" | tr '\n' ' ')
 
-$PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$SERVER" <<'EOF'
+edge=$([ "$EDGE" = 1 ] && echo "through Varnish" || echo "no edge cache")
+$PYTHON - "$work/results" "$memory" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$SERVER" "$edge" <<'EOF'
 import json, platform, os, statistics, sys, datetime
-results, memory, connections, duration, rounds, server = sys.argv[1:]
-rows = {}
+results, memory, connections, duration, rounds, server, edge = sys.argv[1:]
+rows, floors = {}, {}
 for line in open(results):
     row = json.loads(line)
-    rows.setdefault(row["page"], []).append(row["result"])
-floor = statistics.median(r["rps"] for r in rows["floor"])
+    rows.setdefault(row["page"], []).append(row)
+    if row["page"] == "floor":
+        floors[row["round"]] = row["result"]["rps"]
 print()
 print(f"{datetime.date.today()} · {platform.node()} · {os.cpu_count()} cores · "
-      f"{server} · {connections} connections · {rounds} × {duration} s")
+      f"{server}, {edge} · {connections} connections · {rounds} × {duration} s")
 print()
-print("| page | req/s (median) | p99 ms | errors | × floor |")
+print("| page | req/s (median) | p99 ms | errors | × floor of the round: median (min–max) |")
 print("| --- | ---: | ---: | ---: | ---: |")
 for page, runs in rows.items():
-    rps = statistics.median(r["rps"] for r in runs)
-    p99 = statistics.median(r["p99_ms"] for r in runs)
-    errors = sum(r["non_2xx_3xx"] + r["socket_errors"] for r in runs)
-    print(f"| {page} | {rps:,.0f} | {p99:.1f} | {errors} | {rps / floor:.2f} |")
+    rps = statistics.median(r["result"]["rps"] for r in runs)
+    p99 = statistics.median(r["result"]["p99_ms"] for r in runs)
+    errors = sum(r["result"]["non_2xx_3xx"] + r["result"]["socket_errors"] for r in runs)
+    ratios = [r["result"]["rps"] / floors[r["round"]] for r in runs if r["round"] in floors]
+    spread = f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})" if ratios else "n/a"
+    print(f"| {page} | {rps:,.0f} | {p99:.1f} | {errors} | {spread} |")
 rss = [int(kb) / 1024 for kb in memory.split()]
 print()
 print(f"worker memory (RSS) after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)}")
