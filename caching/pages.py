@@ -65,8 +65,14 @@ def cache_for_anonymous(view=None, *, query=None):
     """
     if view is None:
         return functools.partial(cache_for_anonymous, query=query)
-    view.page_cache = dict(query or {})
-    return view
+
+    # A wrapper to carry the mark: the view may be Django's own (the sitemaps).
+    @functools.wraps(view)
+    def cached_view(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    cached_view.page_cache = dict(query or {})
+    return cached_view
 
 
 class PageCacheMiddleware:
