@@ -13,12 +13,12 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.utils import timezone
 
 from caching.backends import RedisCache
 from caching.models import Counter
 from caching.signals import cache_reconnected
 from community.models import Experience
+from tests.pages import anonymous_html, article_form
 from tests.servers import own_redis
 
 RETRY_SECONDS = 1
@@ -58,29 +58,6 @@ def site(make_article, make_experience):
 
 def public_urls(article, post):
     return ["/", "/articles/", article.get_absolute_url(), "/experiences/", post.get_absolute_url()]
-
-
-def anonymous_html(url):
-    response = Client().get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
-def article_form(article, **changes):
-    """The admin change form's fields for `article`, with `changes` applied."""
-    published_at = timezone.localtime(article.published_at)
-    fields = {
-        "title": article.title,
-        "slug": article.slug,
-        "category": article.category_id,
-        "tags": ", ".join(article.tags.names()),
-        "summary": article.summary,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": published_at.strftime("%Y-%m-%d"),
-        "published_at_1": published_at.strftime("%H:%M:%S"),
-    }
-    return {**fields, **changes}
 
 
 def signed_in(user):

@@ -20,31 +20,9 @@ from articles import keys
 from articles.models import Article
 from caching import pages
 from community.models import Experience
+from tests.pages import anonymous_html, article_form
 
 QUEUE = "/admin/community/experience/"
-
-
-def anonymous_html(url):
-    response = Client().get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def article_form(article, **changes):
-    """The admin change form's fields for `article`, with `changes` applied."""
-    published_at = timezone.localtime(article.published_at)
-    fields = {
-        "title": article.title,
-        "slug": article.slug,
-        "category": article.category_id,
-        "tags": ", ".join(article.tags.names()),
-        "summary": article.summary,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": published_at.strftime("%Y-%m-%d"),
-        "published_at_1": published_at.strftime("%H:%M:%S"),
-    }
-    return {**fields, **changes}
 
 
 def edit_in_admin(editor_client, article, **changes):
