@@ -131,7 +131,7 @@ def build_database(count):
     from django.core.management import call_command
     from django.db.models import Count
 
-    from articles import related
+    from articles import ranking
     from articles.models import Tag
 
     call_command("migrate", verbosity=0)
@@ -143,7 +143,7 @@ def build_database(count):
         / count
     )
     started = time.perf_counter()
-    related.refresh_all()
+    ranking.refresh_all()
     print(
         json.dumps(
             {

@@ -3,7 +3,7 @@
 import zlib
 from pathlib import Path
 
-from articles import related
+from articles import ranking
 from articles.importing import read_article_file, store_article
 from articles.models import Article, Category
 
@@ -38,5 +38,5 @@ def create_demo_articles():
         article.helpful_count = zlib.crc32(article.slug.encode()) % 140
         article.save(update_fields=["helpful_count"])
         created_count += 1
-    related.refresh_all()
+    ranking.refresh_all()
     return created_count

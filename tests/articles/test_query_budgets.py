@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import related
+from articles import ranking
 from tests.queries import count_queries
 
 MAX_QUERIES = 10
@@ -44,7 +44,7 @@ def test_article_page_runs_the_same_few_queries_with_1_tag_or_8(client, make_art
         make_article(tags=TAGS, days_ago=n + 2)
     one_tag = make_article(tags=TAGS[:1])
     eight_tags = make_article(tags=TAGS)
-    related.refresh_all()  # as the periodic `refresh_related` run does
+    ranking.refresh_all()  # as the periodic `refresh_related` run does
     with_one = count_queries(client, one_tag.get_absolute_url())
     with_eight = count_queries(client, eight_tags.get_absolute_url())
     assert with_one == with_eight
@@ -58,7 +58,7 @@ def test_article_page_budget_holds_for_a_voter_and_for_an_editor(
     article = make_article(tags=TAGS)
     for n in range(12):
         make_article(tags=TAGS, days_ago=n + 2)
-    related.refresh_all()
+    ranking.refresh_all()
     client.post(f"{article.get_absolute_url()}helpful/")
     assert count_queries(client, article.get_absolute_url()) <= MAX_QUERIES
     assert count_queries(editor_client, article.get_absolute_url()) <= MAX_QUERIES

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import related
+from articles import ranking, related
 from articles.models import Article, RelatedArticle
 
 
@@ -36,7 +36,7 @@ def test_batch_refresh_matches_the_ranking_query_on_random_sites_with_ties(
             else timezone.now() - datetime.timedelta(days=rng.randint(1, 400)),
         )
     make_article("草稿", tags=vocabulary, status=Article.Status.DRAFT)
-    lists = related.rank_all()
+    lists = ranking.rank_all()
     public = list(Article.objects.published())
     assert set(lists) == {a.id for a in public}
     for article in public:
@@ -76,7 +76,7 @@ def test_saving_or_retagging_an_article_refreshes_its_own_list(make_article):
 )
 def test_an_article_that_stops_being_public_leaves_every_list_at_once(make_article, change):
     articles = [make_article(tags=["网贷"], days_ago=n + 1) for n in range(12)]
-    related.refresh_all()
+    ranking.refresh_all()
     leaving = articles[1]
     assert leaving.id in shown(articles[0])
     Article.objects.filter(pk=leaving.pk).update(**change)
@@ -87,7 +87,7 @@ def test_an_article_that_stops_being_public_leaves_every_list_at_once(make_artic
 @pytest.mark.django_db
 def test_deleted_article_leaves_every_list(make_article):
     articles = [make_article(tags=["网贷"], days_ago=n + 1) for n in range(5)]
-    related.refresh_all()
+    ranking.refresh_all()
     articles[1].delete()
     assert articles[1].id not in shown(articles[0])
 
@@ -95,17 +95,17 @@ def test_deleted_article_leaves_every_list(make_article):
 @pytest.mark.django_db
 def test_a_new_article_reaches_its_neighbours_at_the_next_refresh(make_article):
     old = [make_article(tags=["网贷"], days_ago=n + 5) for n in range(12)]
-    related.refresh_all()
+    ranking.refresh_all()
     new = make_article("新文章", tags=["网贷", "借条"], days_ago=0)
     assert shown(new)  # its own list is computed on save
-    related.refresh_all()
+    ranking.refresh_all()
     assert new.id in shown(old[0])
 
 
 @pytest.mark.django_db
 def test_always_ten_when_many_neighbours_went_private_since_the_refresh(make_article):
     articles = [make_article(tags=["网贷"], days_ago=n + 1) for n in range(30)]
-    related.refresh_all()
+    ranking.refresh_all()
     stored = list(articles[0].related_links.values_list("related_id", flat=True))
     Article.objects.filter(pk__in=stored[:15]).update(status=Article.Status.DRAFT)
     assert len(shown(articles[0])) == 10
@@ -120,7 +120,7 @@ def test_a_scheduled_article_keeps_its_list_through_a_refresh(
     scheduled = make_article(
         "定时", tags=["网贷"], published_at=timezone.now() + datetime.timedelta(hours=1)
     )
-    related.refresh_all()
+    ranking.refresh_all()
     assert scheduled.related_links.count() == 12  # every public one, stored at its save
     Article.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
     with django_assert_max_num_queries(1):  # read from the store, not ranked live

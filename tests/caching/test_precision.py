@@ -7,7 +7,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from articles import related
+from articles import ranking, related
 from articles.models import Article
 from community import moderation
 from community.models import Experience
@@ -127,10 +127,10 @@ def test_renaming_a_category_renews_every_page_with_the_menu(site):
 @pytest.mark.django_db
 def test_refreshing_every_list_renews_only_the_pages_whose_list_changed(site, make_article):
     loans, credit, _ = site
-    related.refresh_all()
+    ranking.refresh_all()
     warm(loans.get_absolute_url(), credit.get_absolute_url())
     make_article("网贷协商还款的步骤", tags=["网贷"], days_ago=0)
-    related.refresh_all()
+    ranking.refresh_all()
     # The new article joins the list of the loans article, not the credit one's.
     assert "网贷协商还款的步骤" in get(loans.get_absolute_url()).content.decode()
     assert stored(credit.get_absolute_url())

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
+from articles import ranking
 from community.models import Experience
 from tests.e2e.conftest import AXE, SCREENSHOTS
 
@@ -16,8 +17,6 @@ TAGS = ["爆通讯录", "网贷", "暴力催收"]
 
 @pytest.fixture
 def site(make_article):
-    from articles import related
-
     articles = [
         make_article(
             f"被爆通讯录以后第{n}步怎么做",
@@ -27,7 +26,7 @@ def site(make_article):
         )
         for n in range(12)
     ]
-    related.refresh_all()
+    ranking.refresh_all()
     return articles
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles import related
+from articles import ranking
 from articles.importing import ArticleFileError, read_article_file, store_article
 
 
@@ -37,6 +37,6 @@ class Command(BaseCommand):
             created += was_created
             updated += not was_created
         if created or updated:
-            related.refresh_all()  # new articles reach their neighbours' lists now
+            ranking.refresh_all()  # new articles reach their neighbours' lists now
         summary = f"{len(files)} files: {created} created, {updated} updated, {failed} failed."
         self.stdout.write(self.style.WARNING(summary) if failed else self.style.SUCCESS(summary))

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles import related
+from articles import ranking
 
 
 class Command(BaseCommand):
@@ -13,6 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        count = related.refresh_all()
+        count = ranking.refresh_all()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Refreshed {count} lists in {elapsed:.1f} s."))
