@@ -106,3 +106,29 @@ def test_a_rendering_that_began_before_a_scheduled_change_ends_at_it(make_articl
             depends_on("articles")
             clock.shift(2)  # the article went live while the page rendered
             assert page.scheduled_change() == soon.timestamp()
+
+
+@pytest.mark.django_db
+def test_a_fragment_is_rendered_again_once_its_lifetime_ends(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    state = str(uuid.uuid4())
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert render_fragment(state, "第一版")[0] == "第一版"
+        clock.shift(599)
+        assert render_fragment(state, "第二版")[0] == "第一版"
+        clock.shift(2)
+        assert render_fragment(state, "第三版")[0] == "第三版"
+
+
+@pytest.mark.django_db
+def test_a_fragment_showing_the_article_list_ends_when_a_scheduled_article_goes_live(
+    make_article,
+):
+    state = str(uuid.uuid4())
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        make_article("定时上线的文章", published_at=timezone.now() + datetime.timedelta(minutes=5))
+        assert render_fragment(state, "第一版", key="articles")[0] == "第一版"
+        clock.shift(299)
+        assert render_fragment(state, "第二版", key="articles")[0] == "第一版"
+        clock.shift(2)
+        assert render_fragment(state, "第三版", key="articles")[0] == "第三版"
