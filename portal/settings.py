@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so stored pages leave compressed too; below
+    # WhiteNoise, which serves its own precompressed files (docs/deploy.md).
+    "portal.middleware.SharedPageGZipMiddleware",
     "caching.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
