@@ -74,6 +74,11 @@ class CategoryArticleListView(PrefilteredListMixin, ArticleListView):
     lookup = filter_name = "category"
 
 
+def marked_helpful(request):
+    """Return the ids of the articles this browser has marked helpful."""
+    return set(request.session.get(HELPFUL_SESSION_KEY, []))
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
@@ -93,7 +98,6 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        voted = self.request.session.get(HELPFUL_SESSION_KEY, [])
         # For an editor's preview, whose article does not come from the cache.
         depends_on(*article_page_keys(article))
         return super().get_context_data(
@@ -102,7 +106,7 @@ class ArticleDetailView(DetailView):
             # querysets are built. Each records what it shows when it runs.
             tags=Shown(lambda: recorded(article.tags.order_by("name"))),
             experiences=Shown(lambda: self._experiences(article)),
-            already_helpful=article.pk in voted,
+            already_helpful=article.pk in marked_helpful(self.request),
             **kwargs,
         )
 

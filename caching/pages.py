@@ -5,6 +5,15 @@ the cache here (Redis in production), and from an edge cache (Varnish) in
 front when there is one. A reader without a session is one whose request
 carries neither a session cookie nor a messages cookie.
 
+Signed-in readers get the same page: it is rendered without their session
+cookie, so nothing of theirs is in it, and the page's script fills in their
+menu and their own state from an uncached endpoint. The READER_COOKIE, which
+scripts can read (the session cookie they cannot), tells the script that this
+browser has a session worth asking about. Where the shared page is not what
+the reader would see (a 404 for everyone, the author's own pending post), the
+page is rendered again for them alone. A reader with a message waiting after
+a form gets a page rendered for them, which shows it.
+
 A cached view (`cache_for_anonymous`) records, as it renders, the dependency
 keys of everything it shows (dependencies.py). The stored page keeps them and
 their versions, and is served only while they are all current; the response
@@ -24,6 +33,7 @@ Everything else the application answers is `private, no-store`, so no edge
 cache or proxy keeps a page made for one reader.
 """
 
+import copy
 import functools
 import hashlib
 import secrets
@@ -36,7 +46,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, get_urlconf, resolve
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
 
@@ -49,6 +59,8 @@ FORMAT = 4
 # them tries): about the longest a rendering takes, gunicorn's worker timeout.
 RENDER_SECONDS = 30
 PRIVATE = "private, no-store"
+# Set while the browser has a session, readable by the page's script.
+READER_COOKIE = "reader"
 # The keys each stored page had when this process last saw it: the page and the
 # versions of its keys are then read in one round trip.
 _known_keys = {}
@@ -87,7 +99,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        parameters = _cached_view(request) if shared_with_every_reader(request) else None
+        response = self._answer(request)
+        if not response.has_header("xkey"):  # not the shared page: the cookie may be set
+            _mark_reader(request, response)
+        return response
+
+    def _answer(self, request):
+        parameters = _cached_view(request) if _may_share(request) else None
         canonical = None if parameters is None else _canonical_query(request, parameters)
         if canonical is None:
             # Not for every reader, or parameters the view does not read: rendered
@@ -131,8 +149,13 @@ class PageCacheMiddleware:
                 cache.delete(rendering_key)
 
     def _render_and_store(self, request, page_key, start):
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
         with dependencies.collecting(start or {}) as shown:
-            response = self.get_response(request)
+            response = self.get_response(_without_session(request) if signed_in else request)
+        if signed_in and not _storable(response):
+            # Not a page for everyone (a 404, a redirect): the reader may have their own.
+            with dependencies.collecting():
+                return _private(self.get_response(request))
         versions = shown.storable_versions() if _storable(response) else None
         if versions is None:
             return _private(response)
@@ -153,16 +176,60 @@ class PageCacheMiddleware:
 
 
 def shared_with_every_reader(request):
-    """Tell whether `request` comes from a reader the page cache serves (no session).
+    """Tell whether what is rendered for `request` must suit every reader (no session).
 
-    What is rendered for such a reader must not be personal, stored or not.
+    True for a reader without a session, and for a signed-in reader while the
+    shared page is rendered for them. What is rendered then must not be
+    personal, stored or not.
     """
+    return _may_share(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _may_share(request):
+    """Tell whether `request` may get the page every reader gets, signed in or not."""
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
+
+
+def _without_session(request):
+    """Return a copy of `request` as a reader without a session would send it."""
+    shared = copy.copy(request)
+    shared.META = request.META.copy()
+    shared.COOKIES = {
+        name: value
+        for name, value in request.COOKIES.items()
+        if name != settings.SESSION_COOKIE_NAME
+    }
+    return shared
+
+
+def _mark_reader(request, response):
+    """Set READER_COOKIE while the browser has a session cookie, and drop it after."""
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    session = response.cookies.get(settings.SESSION_COOKIE_NAME)
+    if session is not None:  # set or deleted by this response
+        has_session = bool(session.value)
+    if has_session and (session is not None or READER_COOKIE not in request.COOKIES):
+        browser_session = settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+        response.set_cookie(
+            READER_COOKIE,
+            "1",
+            max_age=None if browser_session else settings.SESSION_COOKIE_AGE,
+            path=settings.SESSION_COOKIE_PATH,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+    elif not has_session and READER_COOKIE in request.COOKIES:
+        response.delete_cookie(
+            READER_COOKIE,
+            path=settings.SESSION_COOKIE_PATH,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
 
 
 def _cached_view(request):
@@ -242,8 +309,8 @@ def _entry(response, versions, expires, stale_until):
     content = response.content
     etag = quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest())
     response["ETag"] = etag
-    # A signed-in reader's cookie gets them their own page.
-    patch_vary_headers(response, ["Cookie"])
+    # Rendered without cookies, it is the same page whatever cookies a reader has.
+    _drop_vary(response, "Cookie")
     return {
         "keys": tuple(versions),
         "versions": tuple(versions.values()),
@@ -253,6 +320,15 @@ def _entry(response, versions, expires, stale_until):
         "headers": [(k, v) for k, v in response.items() if k not in {"Cache-Control", "X-Cache"}],
         "content": content,
     }
+
+
+def _drop_vary(response, header):
+    kept = [h.strip() for h in response.get("Vary", "").split(",") if h.strip()]
+    kept = [h for h in kept if h.lower() != header.lower()]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif response.has_header("Vary"):
+        del response["Vary"]
 
 
 def _set_shared_headers(response, entry, now):

@@ -154,6 +154,15 @@ class Experience(TracksChanges, models.Model):
     is_public.boolean = True
     is_public.short_description = _("public")
 
+    def can_be_reported_by(self, user):
+        """Say whether `user` may report this post: public, someone else's, not yet reported."""
+        return (
+            self.is_public()
+            and user.is_authenticated
+            and user.pk != self.author_id
+            and not self.reports.filter(reporter=user).exists()
+        )
+
 
 def public_tags():
     """Return the tags with a public page: on a public article or an approved experience."""

@@ -4,13 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_unicode_re
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from articles.views import marked_helpful
 from caching.dependencies import depends_on
 from community import keys, moderation, ratelimit
 from community.forms import ExperienceForm, ReportForm, SignupForm
@@ -57,17 +57,14 @@ class ExperienceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         experience = self.object
-        user = self.request.user
         depends_on(experience, experience.author, *experience.tags.all())
         if experience.article_id:
             depends_on(experience.article)
-        can_report = (
-            experience.is_public()
-            and user.is_authenticated
-            and user != experience.author
-            and not experience.reports.filter(reporter=user).exists()
-        )
-        return super().get_context_data(report_form=ReportForm() if can_report else None, **kwargs)
+        user = self.request.user
+        # The shared page carries the form for the script to show to readers who
+        # may report; a page rendered for a signed-in reader shows it only if they may.
+        can_report = experience.can_be_reported_by(user) if user.is_authenticated else None
+        return super().get_context_data(report_form=ReportForm(), can_report=can_report, **kwargs)
 
 
 @login_required
@@ -120,11 +117,14 @@ def my_experiences(request):
     return render(request, "community/experience_mine.html", {"experiences": experiences})
 
 
-@require_POST
 @login_required
 def report_experience(request, pk):
-    """Record a reader's report on an approved post."""
+    """Record a reader's report on an approved post; without a post, show the form."""
     experience = get_object_or_404(Experience.objects.approved(), pk=pk)
+    if request.method != "POST":
+        context = {"experience": experience, "report_form": ReportForm()}
+        context["can_report"] = experience.can_be_reported_by(request.user)
+        return render(request, "community/report_form.html", context)
     form = ReportForm(request.POST)
     if experience.author == request.user:
         messages.error(request, _("You cannot report your own post."))
@@ -188,3 +188,35 @@ def _too_many(request, template, context):
     form = context["form"]
     form.add_error(None, _("Too many submissions in the last hour. Please try again later."))
     return render(request, template, context, status=TOO_MANY)
+
+
+def reader_state(request):
+    """Say what the shared page shows differently to this browser's reader, as JSON.
+
+    Pages are the same for every reader, signed in or not; static/js/reader.js
+    asks here, uncached, for the rest: the account menu, whether the article
+    is already marked helpful, the reader's own post about it still waiting
+    for a moderator, and whether they may report the experience shown.
+    """
+    user = request.user
+    state = {"signed_in": user.is_authenticated}
+    article_id = _object_id(request.GET.get("article"))
+    experience_id = _object_id(request.GET.get("experience"))
+    if article_id:
+        state["helpful"] = article_id in marked_helpful(request)
+    if user.is_authenticated and article_id:
+        pending = (
+            user.experiences.filter(article_id=article_id, status=Experience.Status.PENDING)
+            .order_by("-created_at")
+            .first()
+        )
+        if pending:
+            state["pending"] = {"title": pending.title, "url": pending.get_absolute_url()}
+    if user.is_authenticated and experience_id:
+        experience = Experience.objects.approved().filter(pk=experience_id).first()
+        state["can_report"] = bool(experience and experience.can_be_reported_by(user))
+    return JsonResponse(state)
+
+
+def _object_id(value):
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None

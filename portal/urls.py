@@ -7,7 +7,7 @@ from django.urls import include, path
 from articles import urls as article_urls
 from caching.canonical import page_number
 from caching.pages import cache_for_anonymous as cached
-from community.views import LoginView, signup
+from community.views import LoginView, reader_state, signup
 from portal.sitemaps import SITEMAPS
 from portal.views import (
     TagArticleListView,
@@ -15,12 +15,17 @@ from portal.views import (
     healthz,
     home,
     robots_txt,
+    search_query,
     search_view,
 )
 
 urlpatterns = [
     path("", cached(home), name="home"),
-    path("search/", search_view, name="search"),
+    path(
+        "search/",
+        cached(search_view, query={"q": search_query, "page": page_number}),
+        name="search",
+    ),
     path(
         "tags/<uslug:slug>/",
         cached(TagArticleListView.as_view(), query=article_urls.TAG_QUERY),
@@ -30,6 +35,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", cached(robots_txt), name="robots"),
     path("csrf/", csrf_token, name="csrf-token"),
+    path("reader/", reader_state, name="reader-state"),
     path(
         "sitemap.xml",
         cached(sitemap_views.index),

@@ -95,19 +95,15 @@ sub vcl_recv {
         return (pass);
     }
     # Per-user pages: the app marks them private anyway.
-    if (req.url ~ "^/(admin|accounts|csrf|experiences/new|experiences/mine)/"
+    if (req.url ~ "^/(admin|accounts|csrf|reader|experiences/new|experiences/mine)/"
         || req.url ~ "^/healthz($|\?)") {
         return (pass);
     }
-    # A reader with a session, or with a message waiting to be shown after a form.
-    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages)=") {
+    # A reader with a message waiting to be shown after a form gets a page of their own.
+    if (req.http.Cookie ~ "(^|;)\s*messages=") {
         return (pass);
     }
 
-    # Everything else is the same page for every reader: analytics cookies (_ga,
-    # Hm_lvt_*, Hm_lpvt_*) and a leftover csrftoken must neither split the cache
-    # nor bypass it.
-    unset req.http.Cookie;
     # The tracking parameters the app ignores (settings.TRACKING_PARAMETERS); the
     # analytics scripts read them from the address bar, not from the server.
     set req.url = regsuball(req.url,
@@ -115,6 +111,18 @@ sub vcl_recv {
         "");
     set req.url = std.querysort(req.url);
     set req.url = regsub(req.url, "[?&]+$", "");
+
+    # Everything else is the same page for every reader, signed in or not (the
+    # page's script asks /reader/ for the rest). A signed-in reader's cookies go
+    # with a miss: the app renders the shared page without them, and answers
+    # with a page of their own, marked private and so never stored, only where
+    # the shared one is not theirs (their own post waiting for review).
+    if (req.http.Cookie ~ "(^|;)\s*sessionid=") {
+        return (hash);
+    }
+    # Analytics cookies (_ga, Hm_lvt_*, Hm_lpvt_*) and a leftover csrftoken must
+    # neither split the cache nor bypass it.
+    unset req.http.Cookie;
     return (hash);
 }
 

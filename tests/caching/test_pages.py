@@ -64,7 +64,8 @@ def test_second_anonymous_request_is_served_without_queries(
         assert second["Cache-Control"].startswith("public, max-age=0, s-maxage=")
         assert second["X-Cache"] == "HIT"
         assert "site" in second["xkey"].split()
-        assert "Cookie" in second["Vary"]
+        # Rendered without cookies: the same page whatever cookies a reader sends.
+        assert "Cookie" not in second.get("Vary", "")
 
 
 @pytest.mark.django_db
@@ -76,17 +77,6 @@ def test_cached_page_keeps_the_security_headers(public_pages):
     assert cached["X-Frame-Options"] == "DENY"
     assert cached["X-Content-Type-Options"] == "nosniff"
     assert not cached.cookies
-
-
-@pytest.mark.django_db
-def test_signed_in_reader_never_gets_the_anonymous_copy(public_pages, make_user):
-    article, _ = public_pages
-    Client().get(article.get_absolute_url())  # cached for anonymous readers
-    client = Client()
-    client.force_login(make_user("wang"))
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "我的帖子" in html
-    assert "我的帖子" not in anonymous_html(article.get_absolute_url())
 
 
 @pytest.mark.django_db
@@ -228,21 +218,6 @@ def test_signed_in_reader_sees_edits_at_once_through_cached_fragments(
     assert "逾期以后的正确做法" in html
     assert 'content="上征信"' in html  # the cached head fragment followed too
     assert "网贷逾期怎么办" not in html
-
-
-@pytest.mark.django_db
-def test_warm_cache_leaves_the_signed_in_reader_two_queries(public_pages, make_user):
-    article, _ = public_pages
-    reader = Client()
-    reader.force_login(make_user("li"))
-    reader.get(article.get_absolute_url())
-    with CaptureQueriesContext(connection) as queries:
-        reader.get(article.get_absolute_url())
-    # The session and the reader; the article, menus, text and lists come from the cache.
-    assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries] == [
-        '"django_session"',
-        '"auth_user"',
-    ]
 
 
 @pytest.mark.django_db
