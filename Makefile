@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve serve-edge test e2e lint audit format migrations-check messages messages-check install install-dev
+.PHONY: run serve serve-edge test e2e lighthouse lint audit format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: install-dev node_modules/.package-lock.json
 # Browser tests only (they also run in `make test` when Chromium is installed).
 e2e: install-dev node_modules/.package-lock.json
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# Lighthouse (mobile) scores of the main pages under `make serve` with the demo
+# content (bench/lighthouse.sh; not part of `make test`). Lighthouse is pinned
+# in bench/lighthouse/ and installed there on first use.
+lighthouse: install
+	bench/lighthouse.sh
 
 lint: install-dev
 	$(BIN)/ruff check .
