@@ -30,8 +30,14 @@ run: install
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
+# Every test but the load suites (minutes of load, 50 threads at once): make test-load.
 test: install-dev node_modules/.package-lock.json
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not soak and not concurrency" $(PYTEST_ARGS)
+
+# The load suites alone: `make serve` under wrk, a worker killed and Redis stopped
+# mid-load (soak; SOAK_SECONDS=10 for a quick run), 50 threads writing at once (concurrency).
+test-load: install-dev
+	$(BIN)/pytest -m "soak or concurrency" $(PYTEST_ARGS)
 
 # Browser tests only (they also run in `make test` when Chromium is installed).
 e2e: install-dev node_modules/.package-lock.json

@@ -192,15 +192,17 @@ def query(env, code):
 
 
 def _wait_until_up(base, process, timeout=20, log=None):
-    for _ in range(timeout * 5):
+    """Wait until `base` answers /healthz, at most `timeout` seconds; fail if `process` ends."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(log.read_text() if log else process.stderr.read().decode())
         try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            return
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+                return
         except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{base} did not start")
+            time.sleep(0.05)
+    raise RuntimeError(f"{base} did not answer within {timeout} s")
 
 
 class _LoopbackPolicy(DefaultCookiePolicy):
