@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve serve-edge test e2e lighthouse lint audit format migrations-check messages messages-check install install-dev
+.PHONY: run serve serve-edge test test-load e2e lighthouse lint audit format migrations-check messages messages-check install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
