@@ -1,12 +1,14 @@
 """The pages that show articles and experiences together, and the site's plumbing."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
@@ -15,10 +17,11 @@ from django.views.decorators.cache import never_cache
 
 from articles import keys, search
 from articles.filters import ORDERINGS
-from articles.models import Article, Category
+from articles.models import Article, Category, SearchEntry
 from articles.views import ArticleListView, PrefilteredListMixin
 from caching import health
-from caching.dependencies import depends_on, max_age, recorded
+from caching.canonical import NotCanonical
+from caching.dependencies import depends_on, keep_out, max_age, recorded
 from community import keys as community_keys
 from community.models import Experience, public_tags
 
@@ -71,20 +74,79 @@ class TagArticleListView(PrefilteredListMixin, ArticleListView):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
+    q = forms.CharField(
+        label=_("Search"), max_length=search.MAX_QUERY_LENGTH, required=False, strip=True
+    )
+
+
+RESULTS_PER_PAGE = 20
+# A page of results is stored from the second time its query is asked within
+# this window; see search_view.
+POPULAR_SECONDS = 60 * 60
+
+
+def search_query(value):
+    """Return the canonical spelling of `q`, its search terms ("网贷逾期怎么办？" → "网贷逾期").
+
+    A query the form refuses or that has no terms has none: its page explains
+    why, and is rendered for the request and not stored.
+    """
+    form = SearchForm({"q": value})
+    if not form.is_valid() or not form.cleaned_data["q"]:
+        raise NotCanonical(value)
+    canonical = search.canonical(value)
+    if not canonical or search.canonical(canonical) != canonical:
+        raise NotCanonical(value)
+    return canonical
 
 
 def search_view(request):
-    """Search public articles and approved experiences; explain empty or odd queries."""
+    """Search public articles and approved experiences; explain empty or odd queries.
+
+    For readers without a session, the page cache keeps a page of results under
+    its canonical query (`search_query`) until the index or what the page shows
+    changes. It keeps it only from the second time the query is asked within
+    POPULAR_SECONDS: most queries are asked once, and made-up ones must not
+    fill the cache (nor the edge cache, which keeps only what the app stores).
+    """
     form = SearchForm(request.GET)
     context = {"form": form, "query": "", "terms": [], "page_obj": None}
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
+    if not form.is_valid() or not form.cleaned_data["q"]:
+        if "q" in request.GET:
+            keep_out()  # an error or an empty query: explained, not stored
+        return render(request, "portal/search.html", context)
+    query = form.cleaned_data["q"]
+    try:
         terms, ranked = search.search(query)
-        page_obj = Paginator(ranked, 20).get_page(request.GET.get("page"))
-        page_obj.object_list = search.load_hits(page_obj.object_list, terms)
-        context.update(query=query, terms=terms, page_obj=page_obj, total=len(ranked))
+    except search.SearchTimeout:
+        terms, ranked = search.query_terms(query), None
+    context.update(query=query, terms=terms)
+    if not terms or ranked is None:
+        keep_out()
+        return render(request, "portal/search.html", {**context, "timed_out": ranked is None})
+    try:
+        page_obj = Paginator(ranked, RESULTS_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404 from error
+    hits = search.load_hits(page_obj.object_list, terms)
+    page_obj.object_list = hits
+    depends_on(
+        search.INDEX_KEY,
+        keys.PUBLIC_ARTICLES,
+        community_keys.PUBLIC_EXPERIENCES,
+        *(hit.object for hit in hits),
+        *(hit.object.category for hit in hits if hit.kind == SearchEntry.Kind.ARTICLE),
+    )
+    if not _asked_before(search.canonical(query), page_obj.number):
+        keep_out()
+    context.update(page_obj=page_obj, total=len(ranked))
     return render(request, "portal/search.html", context)
+
+
+def _asked_before(query, page):
+    """Tell whether this page of `query` was asked for within POPULAR_SECONDS; count this time."""
+    digest = hashlib.md5(f"{page}:{query}".encode(), usedforsecurity=False).hexdigest()
+    return not cache.add(f"search-asked:{digest}", True, POPULAR_SECONDS)
 
 
 @never_cache

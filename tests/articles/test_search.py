@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles import search
 from articles.models import Article
@@ -97,7 +99,7 @@ def test_results_show_a_snippet_with_the_words_marked_and_escaped(client, make_a
 )
 def test_odd_queries_get_a_helpful_page(client, make_article, query, message):
     make_article("一篇文章")
-    response = client.get("/search/", {"q": query})
+    response = client.get("/search/", {"q": query}, follow=True)  # to the canonical query
     assert response.status_code == 200
     assert message in response.content.decode()
 
@@ -123,13 +125,131 @@ def test_rebuild_search_index_restores_a_lost_index(make_article):
 
 @pytest.mark.django_db
 def test_on_very_common_words_title_hits_still_come_first_then_newest(make_article, monkeypatch):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("the unscored path is SQLite's")
     monkeypatch.setattr(search, "MAX_SCORED", 1)  # treat every word as very common
     make_article("正文提到的旧文章", body="征信。", days_ago=50)
     make_article("征信在标题里", body="别的内容。", days_ago=40)
     make_article("正文提到的新文章", body="讲征信的事。", days_ago=1)
     make_article("无关", body="别的。", days_ago=1)
     assert titles("征信") == ["征信在标题里", "正文提到的新文章", "正文提到的旧文章"]
+
+
+@pytest.mark.django_db
+def test_a_phrase_needs_its_characters_side_by_side(make_article):
+    make_article("爆通讯录以后", body="正文。")
+    make_article("移动通讯的历史", body="讯录二字分开出现。")
+    make_article("讯通录", body="顺序不对。")
+    assert titles("通讯录") == ["爆通讯录以后"]
+    assert titles("讯录") == ["爆通讯录以后", "移动通讯的历史"]
+
+
+@pytest.mark.django_db
+def test_a_single_character_finds_it_at_the_start_middle_and_end_of_words(make_article):
+    make_article("债务重组", body="正文。", days_ago=3)
+    make_article("还债了", body="正文。", days_ago=2)
+    make_article("欠债", body="正文。", days_ago=1)
+    make_article("无关文章", body="讲家庭理财。")
+    assert sorted(titles("债")) == sorted(["债务重组", "还债了", "欠债"])
+    assert titles("理") == ["无关文章"]
+
+
+@pytest.mark.django_db
+def test_latin_words_digits_and_full_width_letters_are_words(make_article):
+    make_article("P2P网贷平台爆雷", body="正文。")
+    make_article("下载ＡＰＰ借款", body="正文。")
+    make_article("第12345篇", body="正文。")
+    make_article("P2P的历史", body="与网贷无关的说明。")
+    assert titles("p2p网贷") == ["P2P网贷平台爆雷"]
+    assert titles("P2P 网贷") == ["P2P网贷平台爆雷", "P2P的历史"]
+    assert titles("app") == ["下载ＡＰＰ借款"]
+    assert titles("ＡＰＰ借款") == ["下载ＡＰＰ借款"]
+    assert titles("第12345篇") == ["第12345篇"]
+    assert titles("1234") == []  # digits are whole words
+
+
+@pytest.mark.django_db
+def test_question_words_in_a_query_are_not_required(make_article):
+    make_article("网贷逾期的处理", body="先和平台协商。")
+    make_article("了解征信", body="正文。")
+    assert titles("网贷逾期了怎么办？") == ["网贷逾期的处理"]
+    assert titles("怎么了解征信") == ["了解征信"]
+    assert titles("怎么办") == []  # only question words: searched as they are
+
+
+@pytest.mark.parametrize(
+    "query, canonical",
+    [
+        ("网贷逾期怎么办？", "网贷逾期"),
+        ("  网贷，逾期  ", "网贷 逾期"),
+        ("网贷 网贷", "网贷"),
+        ("ＡＰＰ", "app"),
+        ("P2P网贷", "p2p网贷"),
+        ("我的钱", "我的钱"),  # only one character would be left: kept whole
+        ("怎么办", "怎么办"),
+        ("了解征信", "了解征信"),
+        ("！？。，、", ""),
+    ],
+)
+def test_a_query_has_one_canonical_spelling(query, canonical):
+    assert search.canonical(query) == canonical
+    assert search.canonical(canonical) == canonical
+
+
+@given(
+    st.text(
+        st.sampled_from("的了吗我们被怎么办目确解征信通讯录网贷债aZ9_ ,，！ＡＢ㍿İ\x00"),
+        max_size=150,
+    )
+)
+def test_the_canonical_spelling_is_its_own_canonical_spelling(query):
+    canonical = search.canonical(query)
+    assert search.canonical(canonical) == canonical
+    assert len(canonical) <= search.MAX_QUERY_LENGTH
+
+
+@pytest.mark.parametrize("query", ["长" * 1000, "网贷逾期" * 250, "a " * 1000, "的" * 1000])
+def test_a_query_is_read_only_to_its_limits(query):
+    terms = search.query_terms(query)
+    assert 1 <= len(terms) <= search.MAX_TERMS
+    assert sum(len(term.tokens) for term in terms) < search.MAX_QUERY_LENGTH
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["啊" * 1000, "征信" * 500, "！" * 1000, "a" * 1000, "债 " * 500])
+def test_absurd_queries_are_bounded_and_answered(client, make_article, query):
+    make_article("征信报告", body="啊啊啊。征信征信。")
+    search.search(query)  # bounded, no error
+    for url in ("/search/", "/articles/"):
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200, url
+    assert search.article_ids(query) is not None
+
+
+@pytest.mark.django_db
+def test_a_search_that_runs_out_of_time_says_so(client, make_article, monkeypatch):
+    make_article("征信报告")
+
+    def cancelled(terms, kinds=None):
+        raise search.SearchTimeout
+
+    monkeypatch.setattr(search, "ranked_ids", cancelled)
+    response = client.get("/search/", {"q": "征信"})
+    assert response.status_code == 200
+    assert "用时太长" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert search.article_ids("征信") == []
+
+
+@pytest.mark.django_db
+def test_postgresql_cancels_a_search_past_its_statement_timeout(make_article, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a statement timeout is PostgreSQL's")
+    make_article("征信报告")
+    monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 1)
+    monkeypatch.setattr(search, "_PG_COUNT", "SELECT pg_sleep(0.1), %s, %s, %s")
+    with pytest.raises(search.SearchTimeout):
+        search.ranked_ids(search.query_terms("征信"))
+    # The timeout ended with the search: the test's transaction goes on.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.01)")
