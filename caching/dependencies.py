@@ -31,6 +31,7 @@ import math
 import secrets
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 
@@ -62,11 +63,13 @@ class Dependencies:
         # the moment it started.
         if parent is not None:
             self.versions, self.last_change = parent.versions, parent.last_change
-            self.began = parent.began
+            self.began, self.pending = parent.began, parent.pending
         else:
-            self.versions = {} if versions is None else versions
+            self.versions = {} if versions is None else dict(versions)
             self.last_change = self.versions.pop(_COUNTER, None)
             self.began = time.time()
+            # Fragments to store once the page is done, their versions read in one go.
+            self.pending = []
 
     def add(self, keys):
         self.keys.update(keys)
@@ -88,23 +91,60 @@ class Dependencies:
                 self.versions[key] = found.get(_PREFIX + key, UNCHANGED)
         return {key: self.versions[key] for key in keys}
 
-    def storable_versions(self):
+    def storable_versions(self, fresh=None):
         """Return the versions to store this rendering under; None if it must not be stored.
 
-        Read afresh: a key that changed since the rendering started, or since
-        its version was first read, may have been shown as it was before the
-        change. Such a rendering is not stored.
+        Read afresh (or taken from `fresh`, versions read afresh for a page
+        that holds this fragment): a key that changed since the rendering
+        started, or since its version was first read, may have been shown as
+        it was before the change. Such a rendering is not stored.
         """
         if self.last_change is None or not self.storable:
             return None
-        found = cache.get_many([_PREFIX + key for key in self.keys])
-        if _PREFIX + SITE not in found:
-            return None
-        versions = {key: found.get(_PREFIX + key, UNCHANGED) for key in self.keys}
+        missing = self.keys if fresh is None else self.keys - fresh.keys()
+        if missing:
+            read = _read_fresh(missing)
+            if read is None:
+                return None
+            fresh = {**(fresh or {}), **read}
+        versions = {key: fresh[key] for key in self.keys}
         for key, version in versions.items():
             if version[0] > self.last_change or self.versions.get(key, version) != version:
                 return None
         return versions
+
+    def store_when_done(self, entry):
+        """Store what `entry(versions)` returns once the whole rendering is done, if it may be kept.
+
+        `entry` returns (cache, key, value), or None when the part is out of
+        date by then. The versions of every such part are read with the
+        page's, in one round trip, and the parts written in one more (`finish`).
+        """
+        self.pending.append((self, entry))
+
+    def finish(self, timeout):
+        """Store the parts rendered on the way; return the versions to store the whole under.
+
+        None if the whole must not be stored. For the rendering that is not
+        part of another; `timeout` is how long the cache keeps the parts
+        (each also carries its own expiry).
+        """
+        pending, self.pending[:] = list(self.pending), []
+        if self.last_change is None:
+            return None
+        fresh = _read_fresh(self.keys)
+        if fresh is None:
+            return None
+        writes = {}
+        for part, entry in pending:
+            versions = part.storable_versions(fresh)
+            stored = None if versions is None else entry(versions)
+            if stored is not None:
+                store, key, value = stored
+                writes.setdefault(store, {})[key] = value
+        for store, values in writes.items():
+            store.set_many(values, timeout)
+        return self.storable_versions(fresh) if self.storable else None
 
     def scheduled_change(self):
         """Return when one of our keys next changes by itself (expire_when); math.inf if never.
@@ -116,17 +156,31 @@ class Dependencies:
         return min([math.inf, *(_next_change(key, self.began) for key in keys)])
 
 
-def start_keys():
-    """Return the cache keys to read before a rendering starts (see `collecting`)."""
-    return [_COUNTER, _PREFIX + SITE]
+def _read_fresh(keys):
+    """Return {key: version} for `keys` as the cache holds them now; None if it is down."""
+    found = cache.get_many([_PREFIX + key for key in keys])
+    if _PREFIX + SITE not in found:
+        return None
+    return {key: found.get(_PREFIX + key, UNCHANGED) for key in keys}
 
 
-def read_start(found):
+def start_keys(likely=()):
+    """Return the cache keys to read before a rendering starts (see `collecting`).
+
+    With the versions of the `likely` keys (those the page showed last time):
+    read with the change counter, the fragments that show them need no round
+    trip of their own.
+    """
+    return [_COUNTER, _PREFIX + SITE, *(_PREFIX + key for key in likely)]
+
+
+def read_start(found, likely=()):
     """Return {key: version} from the values of `start_keys()`; None if the cache is down."""
     site = found.get(_PREFIX + SITE) or _start_site()
     if site is None:
         return None
-    return {_COUNTER: found.get(_COUNTER, 0), SITE: site}
+    versions = {key: found.get(_PREFIX + key, UNCHANGED) for key in likely}
+    return {**versions, _COUNTER: found.get(_COUNTER, 0), SITE: site}
 
 
 @contextlib.contextmanager
@@ -149,6 +203,8 @@ def collecting(start=None):
             parent.add(dependencies.keys)
             parent.expire_by(dependencies.expires)
             parent.storable = parent.storable and dependencies.storable
+        elif dependencies.pending:  # a rendering nobody finished: its parts are kept
+            dependencies.finish(settings.PAGE_CACHE_SECONDS)
 
 
 def current():

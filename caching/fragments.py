@@ -44,13 +44,16 @@ def cached(name, vary_on, compute):
             return entry["value"]
     with collecting() as inner:
         value = compute()
-    versions = inner.storable_versions()
-    if versions is not None:
+
+    def entry(versions):
         expires = min(inner.expires, inner.scheduled_change(), now + settings.PAGE_CACHE_SECONDS)
-        if expires > now:
-            keys = tuple(versions)
-            entry = {"keys": keys, "versions": tuple(versions.values()), "expires": expires}
-            store.set(key, {**entry, "value": value}, expires - now)
+        if expires <= time.time():
+            return None
+        stored = {"keys": tuple(versions), "versions": tuple(versions.values())}
+        return store, key, {**stored, "expires": expires, "value": value}
+
+    # Stored with the page's other fragments once it is done (Dependencies.finish).
+    inner.store_when_done(entry)
     return value
 
 
@@ -74,11 +77,18 @@ class LocalFirstCache(LocMemCache):
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        super().set(key, value, timeout, version)
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Set each value here and in the shared cache, there in one round trip."""
+        for key, value in data.items():
+            super().set(key, value, timeout, version)
         seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
         if seconds is not None and seconds > 0:
-            stored = (time.time() + seconds, value)
-            caches[self._shared_alias].set(self._shared_key(key), stored, seconds, version)
+            expires = time.time() + seconds
+            shared = {self._shared_key(key): (expires, value) for key, value in data.items()}
+            return caches[self._shared_alias].set_many(shared, seconds, version)
+        return []
 
     def validate_key(self, key):
         """Accept every key: memcached's limits do not apply to either store here.

@@ -110,21 +110,22 @@ class PageCacheMiddleware:
         if canonical is None:
             # Not for every reader, or parameters the view does not read: rendered
             # for this request (its fragments may still come from the cache).
-            with dependencies.collecting():
-                return _private(self.get_response(request))
+            return _private(self._render(request))
         if canonical != _ordered(request.GET):
             query = urlencode(canonical)
             location = request.path + (f"?{query}" if query else "")
             return _private(HttpResponsePermanentRedirect(location))
         page_key = _page_key(request)
-        keys = _known_keys.get(page_key, ())
-        start_keys = dependencies.start_keys()
-        found = cache.get_many([*start_keys, page_key, *map(dependencies.version_key, keys)])
-        start = dependencies.read_start(found)
+        # The versions of what the page showed last time come with the page: a
+        # stored page is checked, and a page rendered again checks its fragments,
+        # without another round trip.
+        keys = _known_keys.get(page_key) or _known_keys.get(request.path, ())
+        found = cache.get_many([*dependencies.start_keys(keys), page_key])
+        start = dependencies.read_start(found, keys)
         entry = found.get(page_key)
         rendering_key = rendering_mark = None
         if entry is not None and start is not None:
-            if entry["keys"] != keys:
+            if not set(entry["keys"]) <= set(keys):
                 _remember_keys(page_key, entry["keys"])
                 found = cache.get_many([dependencies.version_key(key) for key in entry["keys"]])
             current = tuple(
@@ -148,15 +149,26 @@ class PageCacheMiddleware:
             if rendering_key and cache.get(rendering_key) == rendering_mark:
                 cache.delete(rendering_key)
 
+    def _render(self, request):
+        """Render `request` for its reader alone; the fragments it renders are still kept."""
+        keys = _known_keys.get(request.path, ())
+        start = dependencies.read_start(cache.get_many(dependencies.start_keys(keys)), keys)
+        with dependencies.collecting(start or {}) as shown:
+            response = self.get_response(request)
+        _remember_keys(request.path, shown.keys)
+        return response
+
     def _render_and_store(self, request, page_key, start):
         signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
         with dependencies.collecting(start or {}) as shown:
             response = self.get_response(_without_session(request) if signed_in else request)
-        if signed_in and not _storable(response):
+            storable = _storable(response)
+            # Its fragments are stored now, and their versions read with the page's.
+            versions = shown.finish(settings.PAGE_CACHE_SECONDS) if storable else None
+        _remember_keys(request.path, shown.keys)
+        if signed_in and not storable:
             # Not a page for everyone (a 404, a redirect): the reader may have their own.
-            with dependencies.collecting():
-                return _private(self.get_response(request))
-        versions = shown.storable_versions() if _storable(response) else None
+            return _private(self._render(request))
         if versions is None:
             return _private(response)
         now = time.time()
