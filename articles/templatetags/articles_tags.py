@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 from articles.models import Category
 from articles.related import related_for_page
@@ -30,6 +32,17 @@ def category_nav(context):
 def related_articles(article):
     """Render 大家还在看: the public articles to read after `article`."""
     return {"articles": related_for_page(article)}
+
+
+@register.simple_tag
+def day(moment):
+    """Return <time> with the day of `moment` as readers see it, and the UTC moment for machines.
+
+    The same as `<time datetime="{{ m|utc|date:'Y-m-d\\TH:i:s\\Z' }}">{{ m|date:"Y-m-d" }}</time>`,
+    at a small part of its cost: lists show dozens of dates.
+    """
+    utc = moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_html('<time datetime="{}">{}</time>', utc, localtime(moment).strftime("%Y-%m-%d"))
 
 
 @register.simple_tag(takes_context=True)

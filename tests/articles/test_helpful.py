@@ -128,7 +128,10 @@ def test_counted_once_per_browser_session(client, make_article):
     assert article.helpful_count == 1
     html = response.content.decode()
     assert "已经标记过" in html
-    assert re.search(r"<button type=\"submit\" disabled>有用 \(1\)</button>", html)
+    assert re.search(
+        r"<button type=\"submit\" data-reader-disable=\"helpful\" disabled>有用 \(1\)</button>",
+        html,
+    )
     Client().post(helpful_url(article))
     article.refresh_from_db()
     assert article.helpful_count == 2
