@@ -64,12 +64,15 @@ class Dependencies:
         if parent is not None:
             self.versions, self.last_change = parent.versions, parent.last_change
             self.began, self.pending = parent.began, parent.pending
+            self.prefetched, self._templates = parent.prefetched, parent._templates
         else:
             self.versions = {} if versions is None else dict(versions)
             self.last_change = self.versions.pop(_COUNTER, None)
             self.began = time.time()
             # Fragments to store once the page is done, their versions read in one go.
             self.pending = []
+            # Fragments read ahead (None: missing), and the templates they were read for.
+            self.prefetched, self._templates = {}, set()
 
     def add(self, keys):
         self.keys.update(keys)
@@ -112,6 +115,13 @@ class Dependencies:
             if version[0] > self.last_change or self.versions.get(key, version) != version:
                 return None
         return versions
+
+    def first_time_for(self, template):
+        """Tell whether this rendering meets `template` for the first time (and remember it)."""
+        if id(template) in self._templates:
+            return False
+        self._templates.add(id(template))
+        return True
 
     def store_when_done(self, entry):
         """Store what `entry(versions)` returns once the whole rendering is done, if it may be kept.

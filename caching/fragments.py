@@ -34,7 +34,9 @@ def cached(name, vary_on, compute):
         return compute()
     store = caches["fragments"]
     key = make_template_fragment_key(name, vary_on)
-    entry = store.get(key)
+    entry = dependencies.prefetched.pop(key, _MISSING)
+    if entry is _MISSING:
+        entry = store.get(key)
     now = time.time()
     if entry is not None and now < entry["expires"]:
         versions = dependencies.current_versions(entry["keys"])
@@ -57,6 +59,25 @@ def cached(name, vary_on, compute):
     return value
 
 
+def prefetch(template, fragments):
+    """Read the fragments of `template` in one round trip, the first time it renders them.
+
+    `fragments()` returns their (name, vary_on) pairs; `cached()` then finds
+    each, or knows it is missing, without a round trip of its own. The
+    versions of what the found ones show are read together too.
+    """
+    dependencies = current()
+    if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    if not dependencies.first_time_for(template):
+        return
+    keys = [make_template_fragment_key(name, vary_on) for name, vary_on in fragments()]
+    found = caches["fragments"].get_many(keys)
+    dependencies.prefetched.update({key: found.get(key) for key in keys})
+    shown = {key for entry in found.values() for key in entry["keys"]}
+    dependencies.current_versions(shown)
+
+
 class LocalFirstCache(LocMemCache):
     """Local memory first, then the cache alias OPTIONS["SHARED"]; writes go to both."""
 
@@ -75,6 +96,25 @@ class LocalFirstCache(LocMemCache):
         expires, value = stored
         super().set(key, value, expires - time.time(), version)
         return value
+
+    def get_many(self, keys, version=None):
+        """Return {key: value} of those found, from here, then the rest from the shared cache."""
+        found = {}
+        for key in keys:
+            value = super().get(key, _MISSING, version)
+            if value is not _MISSING:
+                found[key] = value
+        missing = [key for key in keys if key not in found]
+        if missing:
+            shared = caches[self._shared_alias].get_many(map(self._shared_key, missing), version)
+            now = time.time()
+            for key in missing:
+                stored = shared.get(self._shared_key(key))
+                if stored is not None and stored[0] > now:
+                    expires, value = stored
+                    super().set(key, value, expires - now, version)
+                    found[key] = value
+        return found
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.set_many({key: value}, timeout, version)

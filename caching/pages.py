@@ -65,6 +65,7 @@ READER_COOKIE = "reader"
 # versions of its keys are then read in one round trip.
 _known_keys = {}
 _KNOWN_KEYS_LIMIT = 5_000
+_LAST_PAGE = "last rendered page"
 
 
 def cache_for_anonymous(view=None, *, query=None):
@@ -119,7 +120,7 @@ class PageCacheMiddleware:
         # The versions of what the page showed last time come with the page: a
         # stored page is checked, and a page rendered again checks its fragments,
         # without another round trip.
-        keys = _known_keys.get(page_key) or _known_keys.get(request.path, ())
+        keys = _known_keys.get(page_key) or _likely_keys(request)
         found = cache.get_many([*dependencies.start_keys(keys), page_key])
         start = dependencies.read_start(found, keys)
         entry = found.get(page_key)
@@ -151,11 +152,12 @@ class PageCacheMiddleware:
 
     def _render(self, request):
         """Render `request` for its reader alone; the fragments it renders are still kept."""
-        keys = _known_keys.get(request.path, ())
+        keys = _likely_keys(request)
         start = dependencies.read_start(cache.get_many(dependencies.start_keys(keys)), keys)
         with dependencies.collecting(start or {}) as shown:
             response = self.get_response(request)
         _remember_keys(request.path, shown.keys)
+        _remember_keys(_LAST_PAGE, shown.keys)
         return response
 
     def _render_and_store(self, request, page_key, start):
@@ -166,6 +168,7 @@ class PageCacheMiddleware:
             # Its fragments are stored now, and their versions read with the page's.
             versions = shown.finish(settings.PAGE_CACHE_SECONDS) if storable else None
         _remember_keys(request.path, shown.keys)
+        _remember_keys(_LAST_PAGE, shown.keys)
         if signed_in and not storable:
             # Not a page for everyone (a 404, a redirect): the reader may have their own.
             return _private(self._render(request))
@@ -361,6 +364,15 @@ def _respond(request, entry, now):
 def _rendering_key(page_key):
     """The mark a request sets while it renders again a page that is out of date by age."""
     return f"{page_key}:rendering"
+
+
+def _likely_keys(request):
+    """Return the keys the page at this path showed last time, or else the last page's.
+
+    Most of what one page shows (the menus, the lists every page has), the
+    next shows too.
+    """
+    return _known_keys.get(request.path) or _known_keys.get(_LAST_PAGE, ())
 
 
 def _remember_keys(page_key, keys):

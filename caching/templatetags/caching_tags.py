@@ -49,6 +49,8 @@ class FragmentNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context):
+        if context.template is not None:
+            fragments.prefetch(context.template, lambda: _fragments_in(context))
         values = [var.resolve(context) for var in self.vary_on]
         shown = [value for value in values if isinstance(value, Model)]
 
@@ -57,6 +59,22 @@ class FragmentNode(template.Node):
             return self.nodelist.render(context)
 
         return fragments.cached(self.name, [key_of(value) for value in values], render)
+
+
+def _fragments_in(context):
+    """Return (name, vary_on keys) of the fragments in the template being rendered.
+
+    Its own, those of the template it extends not included (the site-wide
+    ones, kept in each process's memory). Those whose values the context at
+    hand does not hold (a fragment in a loop) are left out: they are read
+    when they render.
+    """
+    found = []
+    for node in context.template.nodelist.get_nodes_by_type(FragmentNode):
+        values = [var.resolve(context, ignore_failures=True) for var in node.vary_on]
+        if None not in values:
+            found.append((node.name, [key_of(value) for value in values]))
+    return found
 
 
 @register.tag
