@@ -58,6 +58,17 @@ def test_a_page_rendered_for_a_signed_in_reader_is_not_compressed(make_user, mak
 
 
 @pytest.mark.django_db
+def test_the_shared_page_a_signed_in_reader_gets_is_compressed(make_article, make_user):
+    article = make_article(tags=["网贷"])
+    client = Client()
+    client.force_login(make_user())
+    for _ in range(2):  # rendered and stored, then from the store
+        response = client.get(article.get_absolute_url(), **GZIP)
+        assert response["Cache-Control"].startswith("public")
+        assert response["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.django_db
 def test_a_search_for_a_reader_without_a_session_is_compressed(make_article):
     make_article("网贷逾期怎么办", tags=["网贷"])
     response = Client().get("/search/?q=网贷", **GZIP)
