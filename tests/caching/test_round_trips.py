@@ -1,0 +1,74 @@
+"""Each call to the shared cache is a round trip to Redis: a rendering makes few of them."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from articles import ranking
+from community.models import Experience
+
+
+class Calls:
+    """Count the calls made to the shared cache (they still reach it).
+
+    Only the outer call counts: the local-memory cache of the tests answers
+    get_many() with get()s, where Redis answers one MGET.
+    """
+
+    def __init__(self, monkeypatch):
+        self.names = []
+        self._inside = False
+        shared = caches["default"]
+        for name in ("get", "get_many", "set", "set_many", "add", "delete"):
+            monkeypatch.setattr(shared, name, self._counted(name, getattr(shared, name)))
+
+    def _counted(self, name, call):
+        def counted(*args, **kwargs):
+            if self._inside:
+                return call(*args, **kwargs)
+            self.names.append(name)
+            self._inside = True
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self._inside = False
+
+        return counted
+
+
+@pytest.fixture
+def articles(make_article, make_experience):
+    made = [make_article(f"逾期第{n}天怎么办", tags=["逾期", f"第{n}天"]) for n in range(12)]
+    ranking.refresh_all()
+    make_experience("协商成功", article=made[0], status=Experience.Status.APPROVED)
+    return made
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_for_the_first_time_stores_its_fragments_in_one_call(articles, monkeypatch):
+    Client().get(articles[1].get_absolute_url() + "?visit=1")  # the menus, in memory
+    calls = Calls(monkeypatch)
+    response = Client().get(articles[0].get_absolute_url() + "?visit=2")
+    assert response.status_code == 200
+    # Read: the change counter with the last page's keys, the article, the
+    # template's fragments, their keys' versions afresh. Written: all at once.
+    assert calls.names == ["get_many", "get", "get_many", "get_many", "set_many"]
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_again_from_its_fragments_makes_one_call(articles, monkeypatch):
+    url = articles[0].get_absolute_url()
+    first = Client().get(url + "?visit=1")
+    calls = Calls(monkeypatch)
+    again = Client().get(url + "?visit=2")
+    assert calls.names == ["get_many"]
+    assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_a_fragment_rendered_again_after_a_change_shows_it(articles):
+    url = articles[0].get_absolute_url()
+    Client().get(url + "?visit=1")
+    articles[0].title = "逾期第0天：先别慌"
+    articles[0].save()
+    assert "先别慌" in Client().get(url + "?visit=2").content.decode()
