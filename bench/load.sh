@@ -17,11 +17,13 @@
 # list, and the article page four ways, for a random one of 1,000 articles:
 # from the page cache (warmed first); not from the page cache (a query
 # parameter the view does not read, so the page is rendered for the request
-# and not stored), with the page's fragments cached; rendered for a signed-in
-# reader; and cold, a random one of all 100k, not from the page cache and
-# mostly without fragments. Last, a search. With EDGE=1 every request goes
-# through Varnish, the floor included (the app marks it private: Varnish
-# passes it on), so the ratios say what the edge cache adds.
+# and not stored), with the page's fragments cached; for a signed-in reader
+# (the stored page every reader gets, with their session cookie); and cold, a
+# random one of all 100k, not from the page cache and mostly without
+# fragments. Then what a signed-in reader's page asks for besides
+# (`/reader/?article=…`, never stored), and a search. With EDGE=1 every
+# request goes through Varnish, the floor included (the app marks it private:
+# Varnish passes it on), so the ratios say what the edge cache adds.
 #
 # Each row gives the median over the rounds of requests/s and p99, and the
 # median (and spread) of the ratio to the floor of the same round.
@@ -54,8 +56,9 @@ $PYTHON - "$DB" "$work" <<'EOF'
 import random, sqlite3, sys, urllib.parse
 from pathlib import Path
 db, work = sys.argv[1], Path(sys.argv[2])
-slugs = [row[0] for row in sqlite3.connect(db).execute(
-    "SELECT slug FROM articles_article WHERE status = 'published'")]
+rows = list(sqlite3.connect(db).execute(
+    "SELECT slug, id FROM articles_article WHERE status = 'published'"))
+slugs = [row[0] for row in rows]
 rng = random.Random(1)
 article = lambda slug: f"/articles/{urllib.parse.quote(slug)}/\n"
 (work / "floor").write_text("/bench/floor/\n")
@@ -66,10 +69,13 @@ hot = "".join(article(s) for s in rng.sample(slugs, 1000))
 (work / "article_uncached").write_text(hot)
 (work / "article_signed_in").write_text(hot)
 (work / "article_cold").write_text("".join(article(s) for s in slugs))
+ids = dict(rows)
+(work / "reader_state").write_text(
+    "".join(f"/reader/?article={ids[s]}\n" for s in rng.sample(slugs, 1000)))
 queries = ["通讯录", "征信", "网贷 逾期", "协商还款", "律师函"]
 (work / "search").write_text("".join(f"/search/?q={urllib.parse.quote(q)}\n" for q in queries))
 EOF
-read -r -a PAGES <<<"${PAGES:-floor home list article_cached article_uncached article_signed_in article_cold search}"
+read -r -a PAGES <<<"${PAGES:-floor home list article_cached article_uncached article_signed_in article_cold reader_state search}"
 # A signed-in reader's cookies: a real session, and a CSRF cookie as a browser keeps.
 SESSION=$($PYTHON manage.py shell <<'EOF' | tail -1
 from django.contrib.auth import get_user_model
@@ -81,7 +87,7 @@ client.force_login(user)
 print(f"sessionid={client.cookies['sessionid'].value}; csrftoken={'b' * 32}")
 EOF
 )
-curl -fs -b "$SESSION" "$base$(head -1 "$work/article_signed_in")" | grep -q 'action="/accounts/logout/"' ||
+curl -fs -b "$SESSION" "$base$(head -1 "$work/reader_state")" | grep -q '"signed_in": true' ||
   { echo "The benchmark's reader is not signed in." >&2; exit 1; }
 
 # Fill the page cache (and Varnish) before each cached page's run, and the fragments of the
@@ -103,7 +109,8 @@ for round in $(seq "$ROUNDS"); do
     case $page in
       home | list | article_cached) warm_pages "$page" ;;
       article_uncached) unique=1 && warm_fragments ;;
-      article_signed_in) cookie=$SESSION && warm_fragments ;;
+      article_signed_in) cookie=$SESSION && warm_pages "$page" ;;
+      reader_state) cookie=$SESSION ;;
       article_cold) unique=1 ;;
     esac
     result=$(PATHS_FILE="$work/$page" COOKIE="$cookie" UNIQUE=$unique \
