@@ -208,6 +208,7 @@ def reader_state(request):
         pending = (
             user.experiences.filter(article_id=article_id, status=Experience.Status.PENDING)
             .order_by("-created_at")
+            .only("pk", "title")
             .first()
         )
         if pending:
