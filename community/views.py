@@ -6,6 +6,7 @@ from django.core.validators import slug_unicode_re
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -208,11 +209,12 @@ def reader_state(request):
         pending = (
             user.experiences.filter(article_id=article_id, status=Experience.Status.PENDING)
             .order_by("-created_at")
-            .only("pk", "title")
+            .values_list("pk", "title")
             .first()
         )
         if pending:
-            state["pending"] = {"title": pending.title, "url": pending.get_absolute_url()}
+            pk, title = pending
+            state["pending"] = {"title": title, "url": reverse("community:detail", args=[pk])}
     if user.is_authenticated and experience_id:
         experience = Experience.objects.approved().filter(pk=experience_id).first()
         state["can_report"] = bool(experience and experience.can_be_reported_by(user))
