@@ -32,6 +32,7 @@ registered below; another app makes its objects searchable with
 `register_kind()` from its AppConfig.ready() (community does so for experiences).
 """
 
+import dataclasses
 import html
 import logging
 import re
@@ -59,11 +60,13 @@ MAX_CANDIDATES = 200
 # Above this many matches, results are not scored (scoring reads every match):
 # title matches come first, then the rest, each most recently indexed first.
 MAX_SCORED = 2000
-# A query is read up to this many characters, and up to MAX_TERMS terms.
+# A query is read up to this many characters, in phrases of at most
+# MAX_PHRASE_TOKENS tokens, up to MAX_PHRASES phrases in all.
 MAX_QUERY_LENGTH = 100
-MAX_TERMS = 8
+MAX_PHRASE_TOKENS = 4
+MAX_PHRASES = 8
 # The longest a search may run on PostgreSQL before it is cancelled.
-STATEMENT_TIMEOUT_MS = 1000
+STATEMENT_TIMEOUT_MS = 500
 SNIPPET_LENGTH = 90
 TITLE_WEIGHT = 10.0
 
@@ -113,24 +116,39 @@ def segment(text):
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """Tokens that must stand side by side; the last one may be a prefix."""
+
+    tokens: tuple
+    prefix: bool
+
+
+@dataclass(frozen=True)
 class Term:
-    """One part of a query, matched as a phrase: its canonical text and its tokens."""
+    """One part of a query, in its canonical text, and the phrases that must all match."""
 
     text: str
-    tokens: tuple
-    prefix: bool  # the last token is matched as a prefix (a term ending in one character)
+    phrases: tuple
 
     @classmethod
     def of(cls, text):
         runs = _RUN.findall(text)
         tokens = _run_tokens(runs)
-        last = runs[-1]
         # The index has the pairs of a run, then its last character alone. A
         # query's run may stand inside a longer one in the text, so its last
         # character alone is left out; a run of one character is a prefix.
-        if _is_spaceless(last) and len(last) > 1:
-            return cls(text, tuple(tokens[:-1]), prefix=False)
-        return cls(text, tuple(tokens), prefix=_is_spaceless(last))
+        last = runs[-1]
+        prefix = _is_spaceless(last) and len(last) == 1
+        if _is_spaceless(last) and not prefix:
+            tokens.pop()
+        # A long phrase of common pairs (的的的…) costs the engine a scan of
+        # nearly every entry for each of its tokens: cut into short phrases.
+        pieces = range(0, len(tokens), MAX_PHRASE_TOKENS)
+        phrases = [
+            Phrase(tuple(tokens[start : start + MAX_PHRASE_TOKENS]), prefix and start == pieces[-1])
+            for start in pieces
+        ]
+        return cls(text, tuple(dict.fromkeys(phrases)))
 
     def pattern(self):
         """Return a regular expression finding this term in original (unindexed) text."""
@@ -150,12 +168,18 @@ def _content(chunk):
 
 
 def query_terms(query):
-    """Return the distinct Terms of `query` that must all match, in order, at most MAX_TERMS."""
+    """Return the distinct Terms of `query` that must all match, in order, within MAX_PHRASES."""
     text = normalise((query or "")[: MAX_QUERY_LENGTH * 2])[:MAX_QUERY_LENGTH]
     chunks = _CHUNK.findall(text)
     found = [_content(chunk) for chunk in chunks]
     texts = [piece for pieces in found if pieces for piece in pieces] or chunks
-    return [Term.of(text) for text in dict.fromkeys(texts)][:MAX_TERMS]
+    terms, budget = [], MAX_PHRASES
+    for term in map(Term.of, dict.fromkeys(texts)):
+        if budget <= 0:
+            break
+        terms.append(dataclasses.replace(term, phrases=term.phrases[:budget]))
+        budget -= len(term.phrases)
+    return terms
 
 
 def canonical(query):
@@ -244,10 +268,16 @@ class SearchTimeout(Exception):
     """A search ran out of its time on the database and was cancelled."""
 
 
+def _phrases(terms):
+    return [phrase for term in terms for phrase in term.phrases]
+
+
 def _fts_query(terms):
     # Tokens are letters and digits only: nothing to escape inside the quotes.
-    phrases = ('"{}"{}'.format(" ".join(t.tokens), " *" if t.prefix else "") for t in terms)
-    return " AND ".join(phrases)
+    return " AND ".join(
+        '"{}"{}'.format(" ".join(phrase.tokens), " *" if phrase.prefix else "")
+        for phrase in _phrases(terms)
+    )
 
 
 _FTS_COUNT = """
@@ -256,95 +286,105 @@ _FTS_COUNT = """
     )
 """
 _FTS_SELECT = """
-    SELECT entry.kind, entry.object_id
+    SELECT entry.kind, entry.object_id, entry.id, entry.title, {score}
     FROM articles_searchentry_fts AS fts
     JOIN articles_searchentry AS entry ON entry.id = fts.rowid
     WHERE articles_searchentry_fts MATCH %s AND entry.kind IN ({kinds})
 """
-_FTS_RANKED = f"""{_FTS_SELECT}
-    ORDER BY fts.rowid IN (
-        SELECT rowid FROM articles_searchentry_fts WHERE articles_searchentry_fts MATCH %s
-    ) DESC, bm25(articles_searchentry_fts, {TITLE_WEIGHT}, 1.0), entry.id DESC
-    LIMIT {MAX_CANDIDATES}
-"""  # noqa: S608 (only constants are interpolated)  # nosec B608
-_FTS_RECENT = f"{_FTS_SELECT} ORDER BY fts.rowid DESC LIMIT {MAX_CANDIDATES}"  # nosec B608
+_FTS_SCORED = _FTS_SELECT.replace("{score}", f"bm25(articles_searchentry_fts, {TITLE_WEIGHT}, 1.0)")
+_FTS_RECENT = (
+    _FTS_SELECT.replace("{score}", "0") + f" ORDER BY fts.rowid DESC LIMIT {MAX_CANDIDATES}"
+)
+
+
+def _in_title(terms):
+    """Return a test of whether an entry's indexed title holds every phrase of `terms`."""
+    patterns = [
+        re.compile(
+            r"(?<!\S){}{}(?!\S)".format(" ".join(phrase.tokens), r"\S*" if phrase.prefix else "")
+        )
+        for phrase in _phrases(terms)
+    ]
+    return lambda title: all(pattern.search(title) for pattern in patterns)
 
 
 def _ranked_sqlite(terms, kinds):
     match = _fts_query(terms)
-    in_title = f"title : ({match})"
     placeholders = ", ".join(["%s"] * len(kinds))
     with connection.cursor() as cursor:
         cursor.execute(_FTS_COUNT, [match, MAX_SCORED + 1])
         if cursor.fetchone()[0] <= MAX_SCORED:
-            cursor.execute(_FTS_RANKED.format(kinds=placeholders), [match, *kinds, in_title])
-            return cursor.fetchall()
+            # Every match, scored; whether its title holds the query is read from
+            # its indexed title here, which costs less than a second search.
+            cursor.execute(_FTS_SCORED.format(kinds=placeholders), [match, *kinds])
+            in_title = _in_title(terms)
+            rows = sorted(cursor.fetchall(), key=lambda r: (not in_title(r[3]), r[4], -r[2]))
+            return [(kind, pk) for kind, pk, *_ in rows[:MAX_CANDIDATES]]
         # Too many matches to score (a word on most of a large site): title
         # matches first, then the rest, each most recently indexed first. FTS5
         # walks its index in rowid order, so both stop after MAX_CANDIDATES rows.
         ranked = []
-        for expression in (in_title, match):
+        for expression in (f"title : ({match})", match):
             cursor.execute(_FTS_RECENT.format(kinds=placeholders), [expression, *kinds])
-            ranked += cursor.fetchall()
+            ranked += [(kind, pk) for kind, pk, *_ in cursor.fetchall()]
         return list(dict.fromkeys(ranked))[:MAX_CANDIDATES]
 
 
-def _tsquery(terms, weight=""):
-    """Return the text of a tsquery matching every term as a phrase, in `weight` if given."""
+def _tsquery(terms):
+    """Return the text of a tsquery matching every phrase of `terms`."""
 
-    def lexeme(token, prefix):
-        label = ("*" if prefix else "") + weight
+    def phrase(phrase):
         # Tokens are letters and digits only: nothing to escape inside the quotes.
-        return f"'{token}':{label}" if label else f"'{token}'"
+        lexemes = [f"'{token}'" for token in phrase.tokens]
+        if phrase.prefix:
+            lexemes[-1] += ":*"
+        return " <-> ".join(lexemes)
 
-    def phrase(term):
-        last = len(term.tokens) - 1
-        return " <-> ".join(
-            lexeme(token, term.prefix and n == last) for n, token in enumerate(term.tokens)
-        )
-
-    return " & ".join(f"({phrase(term)})" for term in terms)
+    return " & ".join(f"({phrase(each)})" for each in _phrases(terms))
 
 
-_PG_QUERY = "(SELECT to_tsquery('simple', %s) AS every, to_tsquery('simple', %s) AS in_title) AS q"
+# The document's tsvector holds title and body (migration 0003) and is stored
+# out of line: each row tested against a query costs reading and decompressing
+# several kilobytes. The title's own small tsvector (migration 0005) answers
+# whether a title matches.
+_PG_QUERY = "(SELECT to_tsquery('simple', %s) AS query) AS q"
 _PG_COUNT = f"""
     SELECT count(*) FROM (
-        SELECT 1 FROM articles_searchentry, {_PG_QUERY}
-        WHERE document @@ q.every LIMIT %s
+        SELECT 1 FROM articles_searchentry, {_PG_QUERY} WHERE document @@ q.query LIMIT %s
     ) AS matches
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
-# Title tokens carry weight A, body tokens D (migration 0003): ts_rank's
-# weights make a title hit count ten times a body hit, as on SQLite.
+# Title tokens carry weight A, body tokens D: ts_rank's weights make a title
+# hit count ten times a body hit, as bm25's do on SQLite.
 _PG_RANKED = f"""
     SELECT kind, object_id FROM articles_searchentry, {_PG_QUERY}
-    WHERE document @@ q.every AND kind = ANY(%s)
-    ORDER BY document @@ q.in_title DESC,
-        ts_rank('{{0.1, 0.1, 0.1, {TITLE_WEIGHT / 10}}}', document, q.every) DESC, id DESC
+    WHERE document @@ q.query AND kind = ANY(%s)
+    ORDER BY title_document @@ q.query DESC,
+        ts_rank('{{0.1, 0.1, 0.1, {TITLE_WEIGHT / 10}}}', document, q.query) DESC, id DESC
     LIMIT {MAX_CANDIDATES}
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
 _PG_RECENT = f"""
     SELECT kind, object_id FROM articles_searchentry, {_PG_QUERY}
-    WHERE document @@ q.{{tsquery}} AND kind = ANY(%s)
+    WHERE {{column}} @@ q.query AND kind = ANY(%s)
     ORDER BY id DESC LIMIT {MAX_CANDIDATES}
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
 
 
 def _ranked_postgresql(terms, kinds):
-    params = [_tsquery(terms), _tsquery(terms, "A"), list(kinds)]
+    tsquery = _tsquery(terms)
     # SET LOCAL lasts until the transaction (or savepoint) ends, reset below for
     # an enclosing transaction's later statements.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-        cursor.execute(_PG_COUNT, [*params[:2], MAX_SCORED + 1])
+        cursor.execute(_PG_COUNT, [tsquery, MAX_SCORED + 1])
         if cursor.fetchone()[0] <= MAX_SCORED:
-            cursor.execute(_PG_RANKED, params)
+            cursor.execute(_PG_RANKED, [tsquery, list(kinds)])
             ranked = cursor.fetchall()
         else:
             # Too many matches to score: title matches first, then the rest,
             # each most recently indexed first.
             ranked = []
-            for tsquery in ("in_title", "every"):
-                cursor.execute(_PG_RECENT.format(tsquery=tsquery), params)
+            for column in ("title_document", "document"):
+                cursor.execute(_PG_RECENT.format(column=column), [tsquery, list(kinds)])
                 ranked += cursor.fetchall()
             ranked = list(dict.fromkeys(ranked))[:MAX_CANDIDATES]
         cursor.execute("SET LOCAL statement_timeout TO DEFAULT")

@@ -206,11 +206,21 @@ def test_the_canonical_spelling_is_its_own_canonical_spelling(query):
     assert len(canonical) <= search.MAX_QUERY_LENGTH
 
 
-@pytest.mark.parametrize("query", ["长" * 1000, "网贷逾期" * 250, "a " * 1000, "的" * 1000])
+@pytest.mark.parametrize(
+    "query", ["长" * 1000, "网贷逾期" * 250, "a " * 1000, "的" * 1000, "一是在不有和人这中大" * 10]
+)
 def test_a_query_is_read_only_to_its_limits(query):
-    terms = search.query_terms(query)
-    assert 1 <= len(terms) <= search.MAX_TERMS
-    assert sum(len(term.tokens) for term in terms) < search.MAX_QUERY_LENGTH
+    phrases = [phrase for term in search.query_terms(query) for phrase in term.phrases]
+    assert 1 <= len(phrases) <= search.MAX_PHRASES
+    assert all(len(phrase.tokens) <= search.MAX_PHRASE_TOKENS for phrase in phrases)
+
+
+@pytest.mark.django_db
+def test_a_long_phrase_is_matched_piece_by_piece(make_article):
+    make_article("一二三四五六七八九十", body="正文。")
+    make_article("一二三四五", body="六七八九十。")
+    assert titles("一二三四五六七八九十") == ["一二三四五六七八九十"]
+    assert titles("一二三四五六七八九") == ["一二三四五六七八九十"]
 
 
 @pytest.mark.django_db
@@ -247,7 +257,7 @@ def test_postgresql_cancels_a_search_past_its_statement_timeout(make_article, mo
         pytest.skip("a statement timeout is PostgreSQL's")
     make_article("征信报告")
     monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 1)
-    monkeypatch.setattr(search, "_PG_COUNT", "SELECT pg_sleep(0.1), %s, %s, %s")
+    monkeypatch.setattr(search, "_PG_COUNT", "SELECT pg_sleep(0.1), %s, %s")
     with pytest.raises(search.SearchTimeout):
         search.ranked_ids(search.query_terms("征信"))
     # The timeout ended with the search: the test's transaction goes on.
