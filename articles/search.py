@@ -23,8 +23,8 @@ or PostgreSQL full-text search (ts_rank), over tables and triggers made by
 migrations 0003 and 0005. Results whose title holds every term come first. To
 keep every query bounded, matches are counted only up to MAX_SCORED; above
 that, results are the most recently indexed matches, titles first, read in
-index order with a LIMIT, without scoring. On PostgreSQL each search also runs
-under a statement timeout.
+index order with a LIMIT, without scoring. On PostgreSQL a search that runs
+longer than TIME_LIMIT_MS all the same is cancelled (a statement timeout).
 
 Visibility is never stored in the index: results are filtered at query time
 by each kind's own rule, e.g. `Article.objects.published()`. Articles are
@@ -36,6 +36,7 @@ import dataclasses
 import html
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ MAX_QUERY_LENGTH = 100
 MAX_PHRASE_TOKENS = 4
 MAX_PHRASES = 8
 # The longest a search may run on PostgreSQL before it is cancelled.
-STATEMENT_TIMEOUT_MS = 500
+TIME_LIMIT_MS = 500
 SNIPPET_LENGTH = 90
 TITLE_WEIGHT = 10.0
 
@@ -371,21 +372,25 @@ _PG_RECENT = f"""
 
 def _ranked_postgresql(terms, kinds):
     tsquery = _tsquery(terms)
-    # SET LOCAL lasts until the transaction (or savepoint) ends, reset below for
-    # an enclosing transaction's later statements.
+    deadline = time.monotonic() + TIME_LIMIT_MS / 1000
+    # SET LOCAL lasts until the transaction (or savepoint) ends; it is reset
+    # below for the later statements of an enclosing transaction.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-        cursor.execute(_PG_COUNT, [tsquery, MAX_SCORED + 1])
-        if cursor.fetchone()[0] <= MAX_SCORED:
-            cursor.execute(_PG_RANKED, [tsquery, list(kinds)])
-            ranked = cursor.fetchall()
+
+        def execute(sql, params):
+            remaining = max(1, round((deadline - time.monotonic()) * 1000))
+            cursor.execute(f"SET LOCAL statement_timeout = {remaining}")
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+        if execute(_PG_COUNT, [tsquery, MAX_SCORED + 1])[0][0] <= MAX_SCORED:
+            ranked = execute(_PG_RANKED, [tsquery, list(kinds)])
         else:
             # Too many matches to score: title matches first, then the rest,
             # each most recently indexed first.
             ranked = []
             for column in ("title_document", "document"):
-                cursor.execute(_PG_RECENT.format(column=column), [tsquery, list(kinds)])
-                ranked += cursor.fetchall()
+                ranked += execute(_PG_RECENT.format(column=column), [tsquery, list(kinds)])
             ranked = list(dict.fromkeys(ranked))[:MAX_CANDIDATES]
         cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
     return ranked
@@ -406,7 +411,7 @@ def ranked_ids(terms, kinds=None):
     except DatabaseError as error:
         if getattr(error.__cause__, "sqlstate", None) != "57014":  # query_canceled
             raise
-        logger.warning("Search cancelled after %d ms: %s", STATEMENT_TIMEOUT_MS, _tsquery(terms))
+        logger.warning("Search cancelled after %d ms: %s", TIME_LIMIT_MS, _tsquery(terms))
         raise SearchTimeout from error
 
 

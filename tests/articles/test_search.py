@@ -249,17 +249,27 @@ def test_a_search_that_runs_out_of_time_says_so(client, make_article, monkeypatc
     assert search.article_ids("征信") == []
 
 
+def sleeping(seconds, row):
+    """A statement that takes `seconds` and answers `row`, in place of one of search's own."""
+    return f"SELECT {row} FROM pg_sleep({seconds}), (SELECT %s::text, %s::text) AS params"  # noqa: S608
+
+
 @pytest.mark.django_db
-def test_postgresql_cancels_a_search_past_its_statement_timeout(make_article, monkeypatch):
+@pytest.mark.parametrize("count_seconds, rank_seconds", [(0.4, 0), (0.2, 0.2)])
+def test_postgresql_cancels_a_search_past_its_time_limit(
+    make_article, monkeypatch, count_seconds, rank_seconds
+):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("a statement timeout is PostgreSQL's")
+        pytest.skip("the time limit is a statement timeout on PostgreSQL")
     make_article("征信报告")
-    monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 1)
-    monkeypatch.setattr(search, "_PG_COUNT", "SELECT pg_sleep(0.1), %s, %s")
+    monkeypatch.setattr(search, "TIME_LIMIT_MS", 300)
+    # The limit holds for the whole search, whichever of its statements runs long.
+    monkeypatch.setattr(search, "_PG_COUNT", sleeping(count_seconds, "0"))
+    monkeypatch.setattr(search, "_PG_RANKED", sleeping(rank_seconds, "'article', 1"))
     with pytest.raises(search.SearchTimeout):
         search.ranked_ids(search.query_terms("征信"))
-    # The timeout ended with the search: the test's transaction goes on.
+    # The limit ended with the search: the test's transaction goes on.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_sleep(0.01)")
+        cursor.execute("SELECT pg_sleep(0.4)")
