@@ -98,6 +98,21 @@ def make_experience(db, make_user):
     return make
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give a run on PostgreSQL a test database of its own, as SQLite's has (settings_test).
+
+    Two runs against one server (two checkouts, CI beside a developer) would
+    otherwise create and drop the same test_<name> under each other.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Start every test with an empty cache, so rate-limit counters never carry over."""
