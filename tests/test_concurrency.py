@@ -1,6 +1,7 @@
 """Many writers at once: exact counts and every row stored, on SQLite and PostgreSQL.
 
-Run alone with `pytest -m concurrency`.
+Not part of `make test`: `make test-load` runs it with the soak suite, `pytest -m
+concurrency` alone.
 """
 
 import threading
