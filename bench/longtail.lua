@@ -1,6 +1,6 @@
 -- wrk script for bench/longtail.sh: requests the paths of PATHS_FILE (one a
 -- line) in the file's order, cycling, so that every run sees the same
--- sequence. Thread k of WRK_THREADS takes lines START + k, START + k +
+-- sequence, accepting gzip. Thread k of WRK_THREADS takes lines START + k, START + k +
 -- WRK_THREADS, … : together the threads walk the list in order. Counts the
 -- X-Cache header's values (the app's HIT or MISS, or the edge cache's) and
 -- prints a JSON summary at the end, with "x_cache" and "responses" added to
@@ -29,7 +29,8 @@ end
 function request()
   local path = paths[cursor + 1]
   cursor = (cursor + step) % #paths
-  return wrk.format("GET", path)
+  -- As every browser does: stored pages are sent gzipped.
+  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip" })
 end
 
 function response(status, headers, body)

@@ -35,7 +35,9 @@ cache or proxy keeps a page made for one reader.
 
 import copy
 import functools
+import gzip
 import hashlib
+import re
 import secrets
 import sys
 import time
@@ -46,15 +48,16 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.urls import Resolver404, get_urlconf, resolve
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import quote_etag
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from caching import dependencies
 from caching.canonical import NotCanonical
 
 # Part of every stored page's key: change it when the stored format changes.
-FORMAT = 4
+FORMAT = 5
 # How long other requests wait for one that renders a page again (then one of
 # them tries): about the longest a rendering takes, gunicorn's worker timeout.
 RENDER_SECONDS = 30
@@ -66,6 +69,10 @@ READER_COOKIE = "reader"
 _known_keys = {}
 _KNOWN_KEYS_LIMIT = 5_000
 _LAST_PAGE = "last rendered page"
+# Smaller pages are stored as they are (as GZipMiddleware leaves them).
+_GZIP_AT_LEAST = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_NOT_STORED_HEADERS = {"Cache-Control", "X-Cache", "Content-Length", "ETag"}
 
 
 def cache_for_anonymous(view=None, *, query=None):
@@ -326,14 +333,18 @@ def _entry(response, versions, expires, stale_until):
     response["ETag"] = etag
     # Rendered without cookies, it is the same page whatever cookies a reader has.
     _drop_vary(response, "Cookie")
+    # Kept compressed, once: nearly every reader accepts gzip, and the page
+    # carries nothing personal for BREACH to find.
+    compressed = len(content) >= _GZIP_AT_LEAST and "Content-Encoding" not in response
     return {
         "keys": tuple(versions),
         "versions": tuple(versions.values()),
         "expires": expires,
         "stale_until": stale_until,
         "etag": etag,
-        "headers": [(k, v) for k, v in response.items() if k not in {"Cache-Control", "X-Cache"}],
-        "content": content,
+        "headers": [(k, v) for k, v in response.items() if k not in _NOT_STORED_HEADERS],
+        "content": compress_string(content) if compressed else content,
+        "gzip": compressed,
     }
 
 
@@ -355,10 +366,25 @@ def _set_shared_headers(response, entry, now):
 
 
 def _respond(request, entry, now):
-    response = HttpResponse(entry["content"], headers=dict(entry["headers"]))
+    content, etag = entry["content"], entry["etag"]
+    response = HttpResponse(headers=dict(entry["headers"]))
+    if entry["gzip"]:
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if _accepts_gzip(request):
+            response["Content-Encoding"] = "gzip"
+            etag = f"W/{etag}"  # as GZipMiddleware marks what it compresses
+        else:
+            content = gzip.decompress(content)
+    response.content = content
+    response["Content-Length"] = len(content)
+    response["ETag"] = etag
     response["X-Cache"] = "HIT"
     _set_shared_headers(response, entry, now)
-    return get_conditional_response(request, etag=entry["etag"], response=response)
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+def _accepts_gzip(request):
+    return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
 def _rendering_key(page_key):

@@ -5,6 +5,7 @@ Changes go through the admin, as editors and moderators make them.
 """
 
 import datetime
+import gzip
 import io
 
 import pytest
@@ -344,3 +345,23 @@ def test_a_page_is_never_served_past_its_scheduled_change(make_article):
             assert "一分钟后上线的文章" in anonymous_html("/articles/")
         finally:
             cache.delete(rendering)
+
+
+@pytest.mark.django_db
+def test_a_stored_page_is_kept_compressed_and_sent_as_each_reader_accepts(public_pages):
+    article, _ = public_pages
+    url = article.get_absolute_url()
+    plain = Client().get(url).content  # rendered and stored
+    zipped = [Client().get(url, headers={"accept-encoding": "gzip, br"}) for _ in range(2)]
+    assert [r["X-Cache"] for r in zipped] == ["HIT", "HIT"]
+    assert zipped[0]["Content-Encoding"] == "gzip"
+    assert zipped[0].content == zipped[1].content  # compressed once, when stored
+    assert gzip.decompress(zipped[0].content) == plain
+    assert int(zipped[0]["Content-Length"]) == len(zipped[0].content)
+    assert "Accept-Encoding" in zipped[0]["Vary"]
+    again = Client().get(url)
+    assert again.content == plain and not again.has_header("Content-Encoding")
+    assert zipped[0]["ETag"] == f"W/{again['ETag']}"
+    for etag in (zipped[0]["ETag"], again["ETag"]):
+        revalidated = Client().get(url, headers={"if-none-match": etag, "accept-encoding": "gzip"})
+        assert revalidated.status_code == 304
