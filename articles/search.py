@@ -344,34 +344,76 @@ def _tsquery(terms):
     return " & ".join(f"({phrase(each)})" for each in _phrases(terms))
 
 
-# The document's tsvector holds title and body (migration 0003) and is stored
-# out of line: each row tested against a query costs reading and decompressing
-# several kilobytes. The title's own small tsvector (migration 0005) answers
-# whether a title matches.
-_PG_QUERY = "(SELECT to_tsquery('simple', %s) AS query) AS q"
+def _pieces(phrase):
+    """Return the three-character pieces of `phrase` (migration 0006): 通讯 讯录 → 通讯录."""
+    pairs = zip(phrase.tokens, phrase.tokens[1:], strict=False)
+    return [
+        a + b[1]
+        for a, b in pairs
+        if len(a) == len(b) == 2 and a[1] == b[0] and _is_spaceless(a) and _is_spaceless(b)
+    ]
+
+
+def _pg_condition(terms):
+    """Return (pieces tsquery text, WHERE condition) matching every phrase of `terms`.
+
+    The document's tsvector (title and body, migration 0003) is stored out of
+    line: testing a row against it costs reading and decompressing kilobytes.
+    A phrase of three characters is matched by its piece alone (an exact
+    index lookup); a longer one only on the rows that hold all its pieces.
+    """
+    phrases = _phrases(terms)
+    pieces = list(dict.fromkeys(piece for phrase in phrases for piece in _pieces(phrase)))
+    exact = all(len(phrase.tokens) == 2 and _pieces(phrase) for phrase in phrases)
+    conditions = [] if exact else ["document @@ q.query"]
+    if pieces:
+        conditions.append("articles_searchentry.pieces @@ q.pieces")
+    return " & ".join(f"'{piece}'" for piece in pieces), " AND ".join(conditions)
+
+
+_PG_QUERY = "(SELECT to_tsquery('simple', %s) AS query, %s::tsquery AS pieces) AS q"
 _PG_COUNT = f"""
     SELECT count(*) FROM (
-        SELECT 1 FROM articles_searchentry, {_PG_QUERY} WHERE document @@ q.query LIMIT %s
+        SELECT 1 FROM articles_searchentry, {_PG_QUERY} WHERE {{where}} LIMIT %s
     ) AS matches
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
 # Title tokens carry weight A, body tokens D: ts_rank's weights make a title
-# hit count ten times a body hit, as bm25's do on SQLite.
+# hit count ten times a body hit, as bm25's do on SQLite. The title's own small
+# tsvector (migration 0005) says whether a title matches.
 _PG_RANKED = f"""
     SELECT kind, object_id FROM articles_searchentry, {_PG_QUERY}
-    WHERE document @@ q.query AND kind = ANY(%s)
+    WHERE {{where}} AND kind = ANY(%s)
     ORDER BY title_document @@ q.query DESC,
-        ts_rank('{{0.1, 0.1, 0.1, {TITLE_WEIGHT / 10}}}', document, q.query) DESC, id DESC
+        ts_rank('{{{{0.1, 0.1, 0.1, {TITLE_WEIGHT / 10}}}}}', document, q.query) DESC, id DESC
     LIMIT {MAX_CANDIDATES}
+"""  # noqa: S608 (only constants are interpolated)  # nosec B608
+# The most recent matches, two ways. Walking back along the primary key stops
+# after MAX_CANDIDATES matches, but reads the document of every entry it
+# passes: cheap when matches are dense. Reading every match from the index and
+# sorting costs a visit to each (and no document, unless the index cannot
+# decide alone): cheap when they are not. The latest RECENT_WINDOW entries
+# are walked first; unless at least one in DENSE of them matched, the rest
+# come from the index. The planner, not knowing what a document costs to
+# read, would walk in both cases.
+RECENT_WINDOW = 600
+DENSE = 16
+_PG_LATEST = f"""
+    SELECT kind, object_id FROM (
+        SELECT * FROM articles_searchentry ORDER BY id DESC LIMIT %s
+    ) AS articles_searchentry, {_PG_QUERY}
+    WHERE {{where}} AND kind = ANY(%s)
+    ORDER BY id DESC LIMIT {MAX_CANDIDATES}
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
 _PG_RECENT = f"""
     SELECT kind, object_id FROM articles_searchentry, {_PG_QUERY}
-    WHERE {{column}} @@ q.query AND kind = ANY(%s)
+    WHERE {{where}} AND kind = ANY(%s)
     ORDER BY id DESC LIMIT {MAX_CANDIDATES}
 """  # noqa: S608 (only constants are interpolated)  # nosec B608
 
 
 def _ranked_postgresql(terms, kinds):
-    tsquery = _tsquery(terms)
+    pieces, where = _pg_condition(terms)
+    query = [_tsquery(terms), pieces]
     deadline = time.monotonic() + TIME_LIMIT_MS / 1000
     # SET LOCAL lasts until the transaction (or savepoint) ends; it is reset
     # below for the later statements of an enclosing transaction.
@@ -383,15 +425,22 @@ def _ranked_postgresql(terms, kinds):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-        if execute(_PG_COUNT, [tsquery, MAX_SCORED + 1])[0][0] <= MAX_SCORED:
-            ranked = execute(_PG_RANKED, [tsquery, list(kinds)])
+        params = [*query, list(kinds)]
+        count = execute(_PG_COUNT.format(where=where), [*query, MAX_SCORED + 1])[0][0]
+        if count <= MAX_SCORED:
+            ranked = execute(_PG_RANKED.format(where=where), params)
         else:
             # Too many matches to score: title matches first, then the rest,
             # each most recently indexed first.
-            ranked = []
-            for column in ("title_document", "document"):
-                ranked += execute(_PG_RECENT.format(column=column), [tsquery, list(kinds)])
-            ranked = list(dict.fromkeys(ranked))[:MAX_CANDIDATES]
+            ranked = execute(_PG_RECENT.format(where="title_document @@ q.query"), params)
+            latest = execute(_PG_LATEST.format(where=where), [RECENT_WINDOW, *params])
+            if len(latest) * DENSE >= RECENT_WINDOW and len(latest) < MAX_CANDIDATES:
+                latest = execute(_PG_RECENT.format(where=where), params)
+            elif len(latest) < MAX_CANDIDATES:
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                latest = execute(_PG_RECENT.format(where=where), params)
+                cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+            ranked = list(dict.fromkeys(ranked + latest))[:MAX_CANDIDATES]
         cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
     return ranked
 

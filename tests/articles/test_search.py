@@ -124,8 +124,13 @@ def test_rebuild_search_index_restores_a_lost_index(make_article):
 
 
 @pytest.mark.django_db
-def test_on_very_common_words_title_hits_still_come_first_then_newest(make_article, monkeypatch):
+@pytest.mark.parametrize("window, dense", [(600, 16), (2, 1)])  # PostgreSQL's two ways
+def test_on_very_common_words_title_hits_still_come_first_then_newest(
+    make_article, monkeypatch, window, dense
+):
     monkeypatch.setattr(search, "MAX_SCORED", 1)  # treat every word as very common
+    monkeypatch.setattr(search, "RECENT_WINDOW", window)
+    monkeypatch.setattr(search, "DENSE", dense)
     make_article("正文提到的旧文章", body="征信。", days_ago=50)
     make_article("征信在标题里", body="别的内容。", days_ago=40)
     make_article("正文提到的新文章", body="讲征信的事。", days_ago=1)
@@ -138,6 +143,7 @@ def test_a_phrase_needs_its_characters_side_by_side(make_article):
     make_article("爆通讯录以后", body="正文。")
     make_article("移动通讯的历史", body="讯录二字分开出现。")
     make_article("讯通录", body="顺序不对。")
+    make_article("说说通讯", body="录音的事。")  # the title ends, the body starts
     assert titles("通讯录") == ["爆通讯录以后"]
     assert titles("讯录") == ["爆通讯录以后", "移动通讯的历史"]
 
@@ -251,7 +257,7 @@ def test_a_search_that_runs_out_of_time_says_so(client, make_article, monkeypatc
 
 def sleeping(seconds, row):
     """A statement that takes `seconds` and answers `row`, in place of one of search's own."""
-    return f"SELECT {row} FROM pg_sleep({seconds}), (SELECT %s::text, %s::text) AS params"  # noqa: S608
+    return f"SELECT {row} FROM pg_sleep({seconds}), (SELECT %s, %s, %s) AS params"  # noqa: S608
 
 
 @pytest.mark.django_db
