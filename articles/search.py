@@ -12,19 +12,24 @@ A query is cut at spaces and punctuation into terms, and each term is matched
 as a phrase of the same tokens: 通讯录 is the phrase "通讯 讯录", found in
 爆通讯录 and wherever those two pairs stand side by side; 征信 is the token 征信,
 found in 上征信. A term ending in a single character ends with a prefix:
-债 is 债*, which finds 债务 and 欠债 alike (the last character of 欠债 is a token
-of its own), and 第12345篇 is the phrase "第 12345 篇*". Every term must
-match. Question and function words (怎么办, 的, 了...) are cut out of a term,
-unless nothing else is left. Terms are listed in a canonical form, the query's
-cache key: "网贷逾期怎么办？" and "网贷逾期" are both "网贷逾期".
+债 is 债*, which finds 债务 and 欠债 alike, since every character starts one
+token (the run's last one alone); indexing every character alone as well
+would double the index for the rare one-character query. 第12345篇 is the
+phrase "第 12345 篇*". Every term must match; a long term is matched as
+phrases of at most MAX_PHRASE_TOKENS tokens. Question and function words
+(怎么办, 的, 了...) are cut out of a term, unless nothing else is left. Terms
+are listed in a canonical form, the query's cache key: "网贷逾期怎么办？" and
+"网贷逾期" are both "网贷逾期".
 
 The database's own engine does the matching and ranking: SQLite FTS5 (bm25)
-or PostgreSQL full-text search (ts_rank), over tables and triggers made by
-migrations 0003 and 0005. Results whose title holds every term come first. To
-keep every query bounded, matches are counted only up to MAX_SCORED; above
-that, results are the most recently indexed matches, titles first, read in
-index order with a LIMIT, without scoring. On PostgreSQL a search that runs
-longer than TIME_LIMIT_MS all the same is cancelled (a statement timeout).
+or PostgreSQL full-text search (ts_rank), over tables, triggers and indexes
+made by migrations 0003, 0005 and 0006. Results whose title holds every term
+come first. To keep every query bounded, matches are counted only up to
+MAX_SCORED + 1; above MAX_SCORED, results are the most recently indexed
+matches, titles first, read in index order with a LIMIT, without scoring. On
+PostgreSQL a search that runs longer than TIME_LIMIT_MS all the same is
+cancelled (a statement timeout). docs/performance.md, "Search at 100k", has
+the figures.
 
 Visibility is never stored in the index: results are filtered at query time
 by each kind's own rule, e.g. `Article.objects.published()`. Articles are
