@@ -7,6 +7,7 @@
 #   bench/longtail.sh                         # 3 rounds, 60 s warm-up + 60 s measured a mode
 #   ROUNDS=3 WARMUP=30 DURATION=30 bench/longtail.sh
 #   EDGE=1 bench/longtail.sh                  # Varnish in front (`make serve-edge`)
+#   MODES=none bench/longtail.sh              # only the mode without changes
 #
 # Readers: 200,000 paths drawn once with a seeded generator (SEED, default 1):
 # the public articles in a seeded random order, the article of rank r drawn
@@ -112,7 +113,7 @@ for round in $(seq "$ROUNDS"); do
   echo "{\"mode\": \"floor\", \"round\": $round, \"result\": $result, \"changes\": null}" |
     tee -a "$work/results"
   sleep 2
-  for mode in none every10 every2; do
+  for mode in ${MODES:-none every10 every2}; do
     fresh_caches
     summary=null
     if [ "$mode" != none ]; then

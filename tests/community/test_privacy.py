@@ -70,7 +70,7 @@ def test_personal_data_never_appears_anywhere(
         assert page.status_code == 200, name
         assert leaks(page.content.decode()) == [], name
     assert "138****5678" in pages["detail"].content.decode()
-    assert "<mark>催收</mark>" in pages["search"].content.decode()  # the post was found
+    assert "<mark>催收电话</mark>" in pages["search"].content.decode()  # the post was found
     # Searching for the original number finds nothing (the page only echoes the query).
     assert reader.get("/search/", {"q": PHONE}).context["page_obj"].paginator.count == 0
     (notice,) = mail.outbox
