@@ -289,10 +289,12 @@ class Article(TracksChanges, models.Model):
 
 
 class SearchEntry(models.Model):
-    """The segmented words of one article or experience, for the full-text engine.
+    """The indexed tokens of one article or experience, for the full-text engine.
 
-    The engine's own structures (an FTS5 table on SQLite, a tsvector column with
-    a GIN index on PostgreSQL) are added by migration 0003 and follow this table.
+    Pairs of Chinese characters and whole Latin words (articles/search.py). The
+    engine's own structures (an FTS5 table on SQLite, a tsvector column with
+    GIN indexes on PostgreSQL) are added by migrations 0003, 0005 and 0006 and
+    follow this table.
     """
 
     class Kind(models.TextChoices):

@@ -98,9 +98,10 @@ def cache_for_anonymous(view=None, *, query=None):
 class PageCacheMiddleware:
     """Answer readers without a session from the page cache; store what cached views render.
 
-    It sits just inside SecurityMiddleware and WhiteNoise, so a stored page
-    keeps the headers the inner middleware gave it (CSP, frame and cookie
-    rules) and a hit skips sessions, CSRF and the view entirely.
+    It sits just inside SecurityMiddleware, WhiteNoise and the compression
+    middleware, so a stored page keeps the headers the inner middleware gave it
+    (CSP, frame and cookie rules) and a hit skips sessions, CSRF and the view
+    entirely.
     """
 
     def __init__(self, get_response):
