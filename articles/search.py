@@ -481,10 +481,37 @@ def _ids_by_kind(ranked):
     return {kind: [pk for k, pk in ranked if k == kind] for kind in KINDS}
 
 
+def loosened(terms):
+    """Return `terms` with each Chinese term of four characters or more cut into words of two.
+
+    For a query that found nothing as written: 逾期网贷 then finds 网贷逾期 and
+    网贷已经逾期, as most Chinese words are two characters long. An odd last
+    character stays with the word before it. None when no term is that long.
+    """
+    cut, loose = False, []
+    for term in terms:
+        text = term.text
+        if len(text) < 4 or not all(map(_is_spaceless, text)):
+            loose.append(term)
+            continue
+        cut = True
+        words = [text[start : start + 2] for start in range(0, len(text) - 1, 2)]
+        if len(text) % 2:
+            words[-1] += text[-1]
+        loose.extend(map(Term.of, words))
+    return list(dict.fromkeys(loose))[:MAX_PHRASES] if cut else None
+
+
+def _ranked(terms, kinds=None):
+    """Return (the Terms matched, ranked_ids()): as written, else loosened if nothing matched."""
+    ranked = ranked_ids(terms, kinds)
+    loose = None if ranked else loosened(terms)
+    return (loose, ranked_ids(loose, kinds)) if loose else (terms, ranked)
+
+
 def search(query):
     """Return (query Terms, [(kind, id)] of public matches, best first); see ranked_ids()."""
-    terms = query_terms(query)
-    ranked = ranked_ids(terms)
+    terms, ranked = _ranked(query_terms(query))
     visible = {kind: KINDS[kind].visible(ids) for kind, ids in _ids_by_kind(ranked).items() if ids}
     return terms, [(kind, pk) for kind, pk in ranked if pk in visible[kind]]
 
@@ -506,7 +533,7 @@ def article_ids(query):
     """Return the ids of articles matching `query` (for the `q` filter of article lists)."""
     kinds = (SearchEntry.Kind.ARTICLE,)
     try:
-        return [obj_id for _, obj_id in ranked_ids(query_terms(query), kinds=kinds)]
+        return [obj_id for _, obj_id in _ranked(query_terms(query), kinds)[1]]
     except SearchTimeout:
         return []
 

@@ -149,6 +149,19 @@ def test_a_phrase_needs_its_characters_side_by_side(make_article):
 
 
 @pytest.mark.django_db
+def test_a_long_term_that_finds_nothing_as_written_is_looked_up_word_by_word(make_article):
+    make_article("网贷逾期了怎么协商", body="先和平台沟通。")
+    make_article("电话催收的边界", body="催收打电话有规矩。")
+    make_article("无关文章", body="讲家庭理财和记账。")
+    assert titles("网贷逾期") == ["网贷逾期了怎么协商"]  # as written
+    assert titles("逾期网贷") == ["网贷逾期了怎么协商"]  # 逾期 and 网贷, apart
+    assert titles("催收电话") == ["电话催收的边界"]
+    assert titles("催收电话费") == []  # 催收 and 电话费: no text has both
+    terms, ranked = search.search("逾期网贷")
+    assert [term.text for term in terms] == ["逾期", "网贷"]  # what the page marks
+
+
+@pytest.mark.django_db
 def test_a_single_character_finds_it_at_the_start_middle_and_end_of_words(make_article):
     make_article("债务重组", body="正文。", days_ago=3)
     make_article("还债了", body="正文。", days_ago=2)
