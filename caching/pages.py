@@ -193,9 +193,8 @@ class PageCacheMiddleware:
         entry = _entry(response, versions, expires, stale_until)
         cache.set(page_key, entry, int(entry["stale_until"] - now) + 1)
         _remember_keys(page_key, entry["keys"])
-        response["X-Cache"] = "MISS"
-        _set_shared_headers(response, entry, now)
-        return get_conditional_response(request, etag=entry["etag"], response=response)
+        # Sent as it was stored (compressed once, not again on the way out).
+        return _respond(request, entry, now, x_cache="MISS")
 
 
 def shared_with_every_reader(request):
@@ -366,7 +365,7 @@ def _set_shared_headers(response, entry, now):
     response["xkey"] = " ".join(sorted(entry["keys"]))
 
 
-def _respond(request, entry, now):
+def _respond(request, entry, now, x_cache="HIT"):
     content, etag = entry["content"], entry["etag"]
     response = HttpResponse(headers=dict(entry["headers"]))
     if entry["gzip"]:
@@ -379,7 +378,7 @@ def _respond(request, entry, now):
     response.content = content
     response["Content-Length"] = len(content)
     response["ETag"] = etag
-    response["X-Cache"] = "HIT"
+    response["X-Cache"] = x_cache
     _set_shared_headers(response, entry, now)
     return get_conditional_response(request, etag=etag, response=response)
 
