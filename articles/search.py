@@ -450,18 +450,49 @@ def _ranked_postgresql(terms, kinds):
     return ranked
 
 
+def _recent_sqlite(terms, kinds):
+    placeholders = ", ".join(["%s"] * len(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(_FTS_RECENT.format(kinds=placeholders), [_fts_query(terms), *kinds])
+        return [(kind, pk) for kind, pk, *_ in cursor.fetchall()]
+
+
+def _recent_postgresql(terms, kinds):
+    pieces, where = _pg_condition(terms)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {TIME_LIMIT_MS}")
+        cursor.execute(_PG_RECENT.format(where=where), [_tsquery(terms), pieces, list(kinds)])
+        recent = cursor.fetchall()
+        cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+    return recent
+
+
+def recent_ids(terms, kinds=None):
+    """Return [(kind, id)] of the MAX_CANDIDATES most recently indexed matches, unscored.
+
+    For lists that order the matches their own way (the `q` filter of
+    article lists): one statement, where ranking takes two. Raise
+    SearchTimeout as ranked_ids() does.
+    """
+    return _by_vendor(_recent_sqlite, _recent_postgresql, terms, kinds)
+
+
 def ranked_ids(terms, kinds=None):
     """Return [(kind, id)] of indexed objects matching all of `terms`, best first.
 
     Raise SearchTimeout when the database cancelled the search.
     """
+    return _by_vendor(_ranked_sqlite, _ranked_postgresql, terms, kinds)
+
+
+def _by_vendor(sqlite, postgresql, terms, kinds):
     if not terms:
         return []
     kinds = tuple(KINDS) if kinds is None else kinds
     if connection.vendor != "postgresql":
-        return _ranked_sqlite(terms, kinds)
+        return sqlite(terms, kinds)
     try:
-        return _ranked_postgresql(terms, kinds)
+        return postgresql(terms, kinds)
     except DatabaseError as error:
         if getattr(error.__cause__, "sqlstate", None) != "57014":  # query_canceled
             raise
@@ -502,11 +533,15 @@ def loosened(terms):
     return list(dict.fromkeys(loose))[:MAX_PHRASES] if cut else None
 
 
-def _ranked(terms, kinds=None):
-    """Return (the Terms matched, ranked_ids()): as written, else loosened if nothing matched."""
-    ranked = ranked_ids(terms, kinds)
-    loose = None if ranked else loosened(terms)
-    return (loose, ranked_ids(loose, kinds)) if loose else (terms, ranked)
+def _ranked(terms, kinds=None, find=None):
+    """Return (the Terms matched, find()): as written, else loosened if nothing matched.
+
+    `find` is ranked_ids() (the default) or recent_ids().
+    """
+    find = find or ranked_ids
+    found = find(terms, kinds)
+    loose = None if found else loosened(terms)
+    return (loose, find(loose, kinds)) if loose else (terms, found)
 
 
 def search(query):
@@ -530,10 +565,10 @@ def load_hits(ranked, terms):
 
 
 def article_ids(query):
-    """Return the ids of articles matching `query` (for the `q` filter of article lists)."""
+    """Return the ids of the most recent articles matching `query` (the `q` filter of lists)."""
     kinds = (SearchEntry.Kind.ARTICLE,)
     try:
-        return [obj_id for _, obj_id in _ranked(query_terms(query), kinds)[1]]
+        return [obj_id for _, obj_id in _ranked(query_terms(query), kinds, find=recent_ids)[1]]
     except SearchTimeout:
         return []
 

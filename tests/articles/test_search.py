@@ -263,6 +263,7 @@ def test_a_search_that_runs_out_of_time_says_so(client, make_article, monkeypatc
         raise search.SearchTimeout
 
     monkeypatch.setattr(search, "ranked_ids", cancelled)
+    monkeypatch.setattr(search, "recent_ids", cancelled)
     response = client.get("/search/", {"q": "征信"})
     assert response.status_code == 200
     assert "用时太长" in response.content.decode()
