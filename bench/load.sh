@@ -92,11 +92,11 @@ curl -fs -b "$SESSION" "$base$(head -1 "$work/reader_state")" | grep -q '"signed
 
 # Fill the page cache (and Varnish) before each cached page's run, and the fragments of the
 # 1,000 articles before each rendered run (shared through Redis; each worker
-# also keeps 5,000 of its own, which the cold run pushes out).
+# also keeps the last 1,000 fragments it used in its own memory).
 warm_pages() {
   sed "s|^|$base|" "$work/$1" | xargs -n 1 -P 4 curl -fs -o /dev/null
 }
-warm_fragments() {  # five passes: each worker then has about 87% of them itself
+warm_fragments() {  # five passes, so that every worker has seen each page
   for pass in 1 2 3 4 5; do
     sed "s|^|$base|; s|\$|?warm=$pass-$RANDOM|" "$work/article_uncached" |
       xargs -n 1 -P 4 curl -fs -o /dev/null

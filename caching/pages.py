@@ -67,7 +67,7 @@ READER_COOKIE = "reader"
 # The keys each stored page had when this process last saw it: the page and the
 # versions of its keys are then read in one round trip.
 _known_keys = {}
-_KNOWN_KEYS_LIMIT = 5_000
+_KNOWN_KEYS_LIMIT = 2_000
 _LAST_PAGE = "last rendered page"
 # Smaller pages are stored as they are (as GZipMiddleware leaves them).
 _GZIP_AT_LEAST = 200

@@ -138,11 +138,13 @@ else:
     }
 # Rendered fragments ({% fragment %}) stay in each process's memory in front of
 # the default cache; each is checked against the versions of what it shows, so
-# no copy goes stale (caching/fragments.py).
+# no copy goes stale (caching/fragments.py). A thousand hold the site-wide ones
+# and the most recent pages' own within a worker's 80 MB (docs/performance.md);
+# the rest come from Redis, a page's in one round trip.
 CACHES["fragments"] = {
     "BACKEND": "caching.fragments.LocalFirstCache",
     "LOCATION": "fragments",
-    "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 5000},
+    "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 1000},
 }
 # How long a stored page or fragment may live (0 turns the page cache off). A
 # change renews the keys of what it touches (caching/dependencies.py), so pages
