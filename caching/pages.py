@@ -219,11 +219,14 @@ def _may_share(request):
 def _without_session(request):
     """Return a copy of `request` as a reader without a session would send it."""
     shared = copy.copy(request)
-    shared.META = request.META.copy()
     shared.COOKIES = {
         name: value
         for name, value in request.COOKIES.items()
         if name != settings.SESSION_COOKIE_NAME
+    }
+    shared.META = {
+        **request.META,
+        "HTTP_COOKIE": "; ".join(f"{name}={value}" for name, value in shared.COOKIES.items()),
     }
     return shared
 
