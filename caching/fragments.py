@@ -47,7 +47,7 @@ def cached(name, vary_on, compute):
     with collecting() as inner:
         value = compute()
 
-    def entry(versions):
+    def to_store(versions):
         expires = min(inner.expires, inner.scheduled_change(), now + settings.PAGE_CACHE_SECONDS)
         if expires <= time.time():
             return None
@@ -55,7 +55,7 @@ def cached(name, vary_on, compute):
         return store, key, {**stored, "expires": expires, "value": value}
 
     # Stored with the page's other fragments once it is done (Dependencies.finish).
-    inner.store_when_done(entry)
+    inner.store_when_done(to_store)
     return value
 
 
