@@ -69,3 +69,13 @@ def shoot(page):
         assert overflow <= 0, f"{name} is {overflow}px wider than the screen"
 
     return take
+
+
+def sign_up(page, username):
+    """Sign up through the form, as a new contributor would."""
+    page.goto("/accounts/signup/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@example.com")
+    page.locator("#id_password1").fill("a-long-Passw0rd!")
+    page.locator("#id_password2").fill("a-long-Passw0rd!")
+    page.locator("main button[type=submit]").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles import ranking
 from community.models import Experience
-from tests.e2e.conftest import AXE, SCREENSHOTS
+from tests.e2e.conftest import AXE, SCREENSHOTS, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TAGS = ["爆通讯录", "网贷", "暴力催收"]
@@ -70,13 +70,7 @@ def test_reader_without_javascript_votes_through_the_refusal_page(browser, live_
 
 
 def test_contributor_signs_up_posts_and_sees_it_pending(page, shoot, site):
-    username = f"reader{page.width}"
-    page.goto("/accounts/signup/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_email").fill(f"{username}@example.com")
-    page.locator("#id_password1").fill("a-long-Passw0rd!")
-    page.locator("#id_password2").fill("a-long-Passw0rd!")
-    page.locator("main button[type=submit]").click()
+    sign_up(page, f"reader{page.width}")
     expect(page).to_have_url(re.compile(r"/experiences/new/$"))
     page.locator("#id_title").fill("催收打到我单位")
     page.locator("#id_body").fill("催收员天天打电话到公司，号码 13812345678，我已经录音并投诉。")

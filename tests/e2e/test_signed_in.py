@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from articles import ranking
 from community.models import Experience
+from tests.e2e.conftest import sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,15 +20,6 @@ def article_with_post(make_article, make_experience):
         "和平台协商成功的经历", article=articles[0], status=Experience.Status.APPROVED
     )
     return articles[0], post
-
-
-def sign_up(page, username):
-    page.goto("/accounts/signup/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_email").fill(f"{username}@example.com")
-    page.locator("#id_password1").fill("a-long-Passw0rd!")
-    page.locator("#id_password2").fill("a-long-Passw0rd!")
-    page.locator("main button[type=submit]").click()
 
 
 def test_signed_in_reader_sees_their_menu_vote_pending_post_and_report_form(
