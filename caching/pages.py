@@ -164,8 +164,9 @@ class PageCacheMiddleware:
         start = dependencies.read_start(cache.get_many(dependencies.start_keys(keys)), keys)
         with dependencies.collecting(start or {}) as shown:
             response = self.get_response(request)
-        _remember_keys(request.path, shown.keys)
-        _remember_keys(_LAST_PAGE, shown.keys)
+        if _cached_view(request) is not None:  # a page, not a form or /reader/
+            _remember_keys(request.path, shown.keys)
+            _remember_keys(_LAST_PAGE, shown.keys)
         return response
 
     def _render_and_store(self, request, page_key, start):
