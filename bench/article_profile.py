@@ -102,7 +102,8 @@ def main():
             f"{(calls.count - before) / args.pages:.1f} cache calls"
         )
         if profile:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
+            pstats.Stats(profile).sort_stats(order).print_stats(40)
 
 
 if __name__ == "__main__":

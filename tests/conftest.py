@@ -6,11 +6,31 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import Group
+from django.template.backends import jinja2
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from articles.models import Article, Category
 
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_templates_report_their_context():
+    """Let `response.context` hold what the site's Jinja2 templates were given.
+
+    Django's test setup does this for its own engine only: the Jinja2 backend
+    sends the same signal here, with the context the view passed.
+    """
+    render = jinja2.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    jinja2.Template.render = render_and_report
+    yield
+    jinja2.Template.render = render
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ import uuid
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import engines
 from django.test import RequestFactory
 from django.utils import timezone
 
 from caching.dependencies import changed, collecting, depends_on
 from caching.fragments import LocalFirstCache
+from jinja2 import TemplateSyntaxError
 
 
 def process_cache(name):
@@ -56,10 +57,10 @@ class Shows:
 
 def render_fragment(state, text, key="article:1"):
     """Render one {% fragment %} as a page would; return (html, the page's keys)."""
-    source = "{% load caching_tags %}{% fragment menu state %}{{ text }}{% endfragment %}"
-    context = {"request": RequestFactory().get("/"), "state": state, "text": Shows(key, text)}
+    source = '{% fragment "menu", state %}{{ text }}{% endfragment %}'
+    context = {"state": state, "text": Shows(key, text)}
     with collecting() as page:
-        html = Template(source).render(Context(context))
+        html = engines["jinja2"].from_string(source).render(context, RequestFactory().get("/"))
     return html, page.keys
 
 
@@ -92,9 +93,10 @@ def test_fragments_are_rendered_every_time_with_caching_off(settings):
     assert render_fragment(state, "第二版")[0] == "第二版"
 
 
-def test_a_fragment_needs_a_name():
+@pytest.mark.parametrize("tag", ["{% fragment %}", "{% fragment menu %}", "{% fragment 3 %}"])
+def test_a_fragment_needs_a_name_in_quotes(tag):
     with pytest.raises(TemplateSyntaxError):
-        Template("{% load caching_tags %}{% fragment %}x{% endfragment %}")
+        engines["jinja2"].from_string(tag + "x{% endfragment %}")
 
 
 @pytest.mark.django_db

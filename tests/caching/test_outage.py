@@ -121,7 +121,7 @@ def test_sign_in_works_and_the_session_lasts_while_redis_is_stopped(redis_server
     for client in (before, during, during):
         response = client.get("/experiences/mine/")
         assert response.status_code == 200
-        assert response.context["user"] == reader
+        assert response.wsgi_request.user == reader
     assert Session.objects.count() == 2
 
 
