@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 from articles import keys
 from articles.filters import ArticleFilter
 from articles.models import Article, Category
-from caching import fragments
+from caching import fragments, ratelimit
 from caching.dependencies import Shown, changed, depends_on, keep_out, max_age, recorded
 
 HELPFUL_SESSION_KEY = "helpful_articles"
@@ -124,11 +124,17 @@ def article_page_keys(article):
 
 @require_POST
 def helpful(request, slug):
-    """Count one "helpful" vote per browser session; works as a plain form post."""
+    """Count one "helpful" vote per browser session; works as a plain form post.
+
+    A client that drops its cookies gets a new session each time: votes are also
+    counted per address and article (RATE_LIMITS["helpful"] an hour).
+    """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     voted = request.session.get(HELPFUL_SESSION_KEY, [])
     if article.pk in voted:
         messages.info(request, _("You have already marked this article as helpful."))
+    elif not ratelimit.allow("helpful", f"{ratelimit.client_address(request)}:{article.pk}"):
+        messages.info(request, _("This article already has many votes from your network."))
     else:
         # One UPDATE … SET helpful_count = helpful_count + 1: exact under concurrency.
         Article.objects.filter(pk=article.pk).update(helpful_count=F("helpful_count") + 1)

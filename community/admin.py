@@ -2,17 +2,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community import moderation
-from community.models import Experience, Report
+from community.models import Experience, Member, Report
 
 
 class RejectionForm(forms.Form):
@@ -43,7 +44,7 @@ class ReportInline(admin.TabularInline):
 class ExperienceAdmin(admin.ModelAdmin):
     """The moderation queue: pending posts first, oldest first."""
 
-    list_display = ["title", "author", "age", "report_count", "status", "masked_items"]
+    list_display = ["title", "author_column", "age", "report_count", "status", "masked_items"]
     list_display_links = ["title"]
     list_filter = ["status", "created_at", "moderated_at"]
     list_select_related = ["author"]
@@ -79,7 +80,16 @@ class ExperienceAdmin(admin.ModelAdmin):
     raw_id_fields = ["article"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(report_total=Count("reports", distinct=True))
+        confirmed = Member.objects.filter(
+            user=OuterRef("author"), confirmed_email__iexact=OuterRef("author__email")
+        ).exclude(confirmed_email="")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                report_total=Count("reports", distinct=True), author_confirmed=Exists(confirmed)
+            )
+        )
 
     def get_ordering(self, request):
         # The queue: pending posts first, the longest-waiting at the top.
@@ -93,6 +103,18 @@ class ExperienceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Posts come from readers through the site, never from the admin.
         return False
+
+    @admin.display(description=_("author"), ordering="author__username")
+    def author_column(self, obj):
+        if obj.author_id is None:
+            return obj.author_name
+        if obj.author_confirmed:
+            return obj.author.get_username()
+        return format_html(
+            '{} <span class="unconfirmed">({})</span>',
+            obj.author.get_username(),
+            _("e-mail not confirmed"),
+        )
 
     @admin.display(description=_("waiting"), ordering="created_at")
     def age(self, obj):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
-from community.models import Experience
+from community.models import Experience, Member
 
 CONTRIBUTOR_PASSWORD = "reader-demo-2026"  # noqa: S105  # nosec B105
 CONTRIBUTORS = ["lin_xiaoyu", "ajie2024", "chen_mama"]
@@ -96,6 +96,8 @@ def create_demo_experiences():
         if created:
             user.set_password(CONTRIBUTOR_PASSWORD)
             user.save()
+            # Demo readers have confirmed their (example.com) addresses.
+            Member.objects.filter(user=user).update(confirmed_email=user.email)
         authors[username] = user
     moderator = User.objects.filter(groups__name="Moderators").first()
     slugs = [slug for _, _, slug, *_ in EXPERIENCES if slug]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from community import members
 from community.masking import mask_personal_data
 from community.models import MAX_TAGS, Experience, Report
 
@@ -83,9 +84,21 @@ class ReportForm(forms.Form):
 class SignupForm(UserCreationForm):
     email = forms.EmailField(
         label=_("E-mail"),
-        help_text=_("We only use it to tell you the moderators' decision on your posts."),
+        help_text=_(
+            "We send a link to confirm it, and use it only for the moderators' decisions on "
+            "your posts and for your account."
+        ),
     )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+
+    def clean_username(self):
+        username = super().clean_username()
+        if members.look_alike_taken(username):
+            raise ValidationError(
+                _("This name looks too much like an existing one. Please choose another."),
+                code="look_alike",
+            )
+        return username

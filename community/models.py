@@ -15,6 +15,8 @@ from community.masking import mask_personal_data
 TITLE_LENGTH = (5, 80)
 BODY_LENGTH = (20, 5000)
 MAX_TAGS = 5
+# The author of a post kept after its author deleted their account.
+DELETED_AUTHOR = _("Deleted user")
 
 
 class ExperienceQuerySet(models.QuerySet):
@@ -59,9 +61,13 @@ class Experience(TracksChanges, models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    # Empty once the author deleted their account and chose to leave the post up
+    # (accounts/deletion.py): shown as DELETED_AUTHOR, linked to no account.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="experiences",
         verbose_name=_("author"),
     )
@@ -147,6 +153,11 @@ class Experience(TracksChanges, models.Model):
                 )
                 raise ValidationError({name: message % {"limit": limit}})
 
+    @property
+    def author_name(self):
+        """Return the name shown as the author: theirs, or 已注销用户 once they left."""
+        return self.author.get_username() if self.author_id else DELETED_AUTHOR
+
     def is_public(self):
         """Say whether the public may read this post (mirrors `approved()`)."""
         return self.status == self.Status.APPROVED
@@ -204,3 +215,35 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.experience} — {self.get_reason_display()}"
+
+
+class Member(models.Model):
+    """What the community keeps of an account besides Django's user.
+
+    `confirmed_email` is the address the member last confirmed by following a
+    link sent to it: the account's e-mail is confirmed while the two are the
+    same. `name_key` is the username as readers could mistake it
+    (community/members.py): no two accounts share one.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="member",
+        verbose_name=_("user"),
+    )
+    confirmed_email = models.EmailField(_("confirmed e-mail"), blank=True)
+    name_key = models.CharField(_("look-alike key"), max_length=150, db_index=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def email_confirmed(self):
+        email = self.user.email
+        return bool(email) and email.casefold() == self.confirmed_email.casefold()

@@ -1,4 +1,4 @@
-"""Keep the search index and stored pages in step with experiences and their authors."""
+"""Keep the search index, stored pages and members in step with experiences and accounts."""
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -8,8 +8,8 @@ from articles import keys as article_keys
 from articles import search
 from articles.models import SearchEntry
 from caching.dependencies import changed
-from community import keys
-from community.models import Experience
+from community import keys, members
+from community.models import Experience, Member
 
 INDEXED_FIELDS = {"title", "body"}
 
@@ -73,3 +73,12 @@ def author_changed(sender, instance, created=False, update_fields=None, **kwargs
     # account has no public post yet.
     if not created and (update_fields is None or set(update_fields) != {"last_login"}):
         changed(instance)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="member_name_key")
+def keep_name_key(sender, instance, created, update_fields=None, **kwargs):
+    """Every account has a Member whose name key follows its username."""
+    if update_fields is not None and "username" not in update_fields:
+        return
+    key = members.name_key(instance.get_username())
+    Member.objects.update_or_create(user=instance, defaults={"name_key": key})

@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.validators import slug_unicode_re
 from django.db import transaction
@@ -12,9 +10,10 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Article
 from articles.views import marked_helpful
+from caching import ratelimit
 from caching.dependencies import depends_on
-from community import keys, moderation, ratelimit
-from community.forms import ExperienceForm, ReportForm, SignupForm
+from community import keys, moderation
+from community.forms import ExperienceForm, ReportForm
 from community.models import Experience, public_tags
 
 TOO_MANY = 429
@@ -74,7 +73,7 @@ def new_experience(request):
     form = ExperienceForm(request.POST or None, initial={"article": request.GET.get("article")})
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("experience", request.user.pk):
-            return _too_many(request, "community/experience_form.html", {"form": form})
+            return too_many(request, "community/experience_form.html", {"form": form})
         experience = form.save(commit=False)
         experience.author = request.user
         with transaction.atomic():  # the post, its tags and its index entry, or nothing
@@ -92,7 +91,7 @@ def edit_experience(request, pk):
     form = ExperienceForm(request.POST or None, instance=experience)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("experience", request.user.pk):
-            return _too_many(
+            return too_many(
                 request, "community/experience_form.html", {"form": form, "editing": experience}
             )
         experience = form.save(commit=False)
@@ -147,35 +146,9 @@ def report_experience(request, pk):
     return redirect(experience)
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, throttled against password guessing."""
-
-    redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        if not ratelimit.allow_login_attempt(request):
-            return rate_limited(request, back_url=request.path)
-        return super().post(request, *args, **kwargs)
-
-
 def rate_limited(request, *, back_url):
     """The page shown, with HTTP 429, when a limit is used up."""
     return render(request, "community/rate_limited.html", {"back_url": back_url}, status=TOO_MANY)
-
-
-def signup(request):
-    """Create a contributor account and sign it in."""
-    if request.user.is_authenticated:
-        return redirect("community:mine")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow("signup", ratelimit.client_address(request)):
-            return _too_many(request, "registration/signup.html", {"form": form})
-        user = form.save()
-        login(request, user)
-        messages.success(request, _("Welcome! You can now share your experience."))
-        return redirect("community:new")
-    return render(request, "registration/signup.html", {"form": form})
 
 
 def _related_article(form):
@@ -185,7 +158,7 @@ def _related_article(form):
     return Article.objects.published().filter(slug=slug).first()
 
 
-def _too_many(request, template, context):
+def too_many(request, template, context):
     form = context["form"]
     form.add_error(None, _("Too many submissions in the last hour. Please try again later."))
     return render(request, template, context, status=TOO_MANY)

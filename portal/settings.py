@@ -1,5 +1,6 @@
 """Settings for the portal, read from the environment (see README.md, "Configuration")."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -46,8 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "caching",
     "articles",
+    "accounts",
     "community",
 ]
 
@@ -62,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -222,6 +228,15 @@ RATE_LIMITS = {
     "experience": int(os.environ.get("RATE_LIMIT_EXPERIENCES_PER_HOUR", "5")),
     "report": int(os.environ.get("RATE_LIMIT_REPORTS_PER_HOUR", "20")),
     "signup": int(os.environ.get("RATE_LIMIT_SIGNUPS_PER_HOUR", "5")),
+    # Sign-up forms sent, valid or not: a form's errors say whether a name is taken.
+    "signup-attempt": int(os.environ.get("RATE_LIMIT_SIGNUP_ATTEMPTS_PER_HOUR", "20")),
+    # "Helpful" votes from one address for one article (on top of one per session).
+    "helpful": int(os.environ.get("RATE_LIMIT_HELPFUL_PER_ADDRESS_PER_HOUR", "5")),
+    # Password reset e-mails, per client address and per e-mail address asked for.
+    "password-reset": int(os.environ.get("RATE_LIMIT_PASSWORD_RESETS_PER_HOUR", "5")),
+    "password-reset-email": int(os.environ.get("RATE_LIMIT_PASSWORD_RESETS_PER_EMAIL", "3")),
+    # Confirmation e-mails a signed-in reader asks for (new address, link again).
+    "account-email": int(os.environ.get("RATE_LIMIT_ACCOUNT_EMAILS_PER_HOUR", "5")),
     # Password guessing: attempts per address and username, and per username.
     "login": int(os.environ.get("RATE_LIMIT_LOGINS_PER_HOUR", "10")),
     "login-user": int(os.environ.get("RATE_LIMIT_LOGINS_PER_USER_PER_HOUR", "50")),
@@ -229,10 +244,24 @@ RATE_LIMITS = {
 # Distinct readers whose reports send an approved post back to the queue.
 REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "3"))
 
+# The proxies whose X-Forwarded-For the per-address limits read (addresses or networks,
+# comma-separated), e.g. "127.0.0.1" for Varnish on the same machine. From any other
+# sender the header is ignored (caching/ratelimit.py, client_address).
+TRUSTED_PROXIES = [
+    ipaddress.ip_network(value, strict=False) for value in env_list("DJANGO_TRUSTED_PROXIES", "")
+]
+
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Where the file backend (django.core.mail.backends.filebased.EmailBackend) writes.
+EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+# Links in e-mails: password reset (one use) and address confirmation expire after a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# The name authenticator apps show beside the staff member's code.
+OTP_TOTP_ISSUER = SITE_NAME
+EMAIL_CONFIRMATION_SECONDS = 24 * 60 * 60
 
 if not DEBUG:
     # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.

@@ -16,7 +16,7 @@ from django.template import defaultfilters
 from django.urls import reverse
 from django.utils import translation
 from django.utils.timezone import template_localtime
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, select_autoescape
 
 from articles import templating as articles
 from articles.related import related_for_page
@@ -39,7 +39,10 @@ def environment(**options):
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)
     env = Environment(
-        autoescape=True, extensions=["jinja2.ext.i18n", caching.FragmentExtension], **options
+        # Pages are escaped; plain-text e-mails (.txt) are not.
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n", caching.FragmentExtension],
+        **options,
     )
     # Old-style: {{ _("…") }} is escaped like any value; {% trans %} escapes its variables.
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)

@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from accounts.views import LoginView, signup
+
 # Importing the articles' URLs also registers the `uslug` converter used below.
 from articles import urls as article_urls
 from caching.canonical import page_number
 from caching.pages import cache_for_anonymous as cached
-from community.views import LoginView, reader_state, signup
+from community.views import reader_state
 from portal.sitemaps import SITEMAPS
 from portal.views import (
     TagArticleListView,
@@ -51,6 +53,7 @@ urlpatterns = [
     path("accounts/signup/", signup, name="signup"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("experiences/", include("community.urls")),
     path("", include(article_urls)),
 ]

@@ -11,6 +11,7 @@ from django.test.signals import template_rendered
 from django.utils import timezone
 
 from articles.models import Article, Category
+from tests.staff import sign_in_staff
 
 _sequence = itertools.count(1)
 
@@ -78,7 +79,7 @@ def editor(django_user_model):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    sign_in_staff(client, editor)
     return client
 
 

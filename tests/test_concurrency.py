@@ -37,7 +37,7 @@ def run_together(task, count):
 def test_100_concurrent_helpful_clicks_are_counted_exactly(make_article):
     article = make_article()
     url = f"{article.get_absolute_url()}helpful/"
-    codes = run_together(lambda _: Client().post(url).status_code, 100)
+    codes = run_together(lambda n: Client(REMOTE_ADDR=f"10.0.0.{n + 1}").post(url).status_code, 100)
     assert codes == [302] * 100
     article.refresh_from_db()
     assert article.helpful_count == 100

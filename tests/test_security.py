@@ -67,6 +67,21 @@ def test_throttle_counts_per_username_too(few_logins, django_user_model):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize("spelling", ["victim ", "\tvictim", "ｖictim", "victim\u3000", "VICTIM"])
+def test_the_throttle_counts_the_name_as_authentication_reads_it(
+    few_logins, django_user_model, url, spelling
+):
+    django_user_model.objects.create_user("victim", password="right-Passw0rd", is_staff=True)
+    client = Client()
+    for n in range(3):
+        client.post(url, {"username": "victim", "password": f"guess{n}"})
+    blocked = client.post(url, {"username": spelling, "password": "right-Passw0rd"})
+    assert blocked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
 def test_a_normal_login_still_works(few_logins, django_user_model):
     django_user_model.objects.create_user("reader", password="right-Passw0rd")
     client = Client()
@@ -83,3 +98,15 @@ def test_csrf_failure_is_a_403_in_the_site_style(make_article):
     html = response.content.decode()
     assert "<h1>请重试</h1>" in html
     assert 'lang="zh-Hans"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["/accounts/login/", "/accounts/login/?next=/"])
+def test_a_signed_in_reader_sent_back_to_the_login_page_lands_on_their_posts(
+    django_user_model, next_url
+):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("reader"))
+    response = client.get("/accounts/login/", {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/experiences/mine/"

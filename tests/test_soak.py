@@ -107,7 +107,12 @@ def wait_for(condition, seconds=60):
 
 def test_worker_killed_mid_load_loses_no_acknowledged_write(serve_env):
     article_url = query(serve_env, WRITERS_AND_ARTICLE)
-    env = {**serve_env, "RATE_LIMIT_EXPERIENCES_PER_HOUR": "100000"}
+    env = {
+        **serve_env,
+        "RATE_LIMIT_EXPERIENCES_PER_HOUR": "100000",
+        # Every vote comes from 127.0.0.1 here.
+        "RATE_LIMIT_HELPFUL_PER_ADDRESS_PER_HOUR": "100000",
+    }
     acknowledged, answers, votes = [], [], {"sent": 0, "acknowledged": 0}
     stop, counting = threading.Event(), threading.Lock()
 

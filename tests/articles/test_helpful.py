@@ -149,9 +149,9 @@ def test_concurrent_votes_from_many_sessions_are_counted_exactly(make_article):
     voters = 24
     start = threading.Barrier(voters)
 
-    def vote(_):
+    def vote(number):
         try:
-            client = Client()
+            client = Client(REMOTE_ADDR=f"10.0.0.{number + 1}")
             start.wait()
             return client.post(helpful_url(article)).status_code
         finally:
@@ -177,3 +177,16 @@ def test_reader_without_a_session_gets_the_shared_form_on_a_page_rendered_for_th
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.helpful_count == 1
+
+
+@pytest.mark.django_db
+def test_a_client_that_drops_its_cookies_cannot_vote_without_limit(settings, make_article):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "helpful": 3}
+    article, other = make_article(), make_article()
+    for _ in range(5):
+        Client(REMOTE_ADDR="203.0.113.5").post(helpful_url(article))  # a new session each time
+    Client(REMOTE_ADDR="198.51.100.1").post(helpful_url(article))  # someone else
+    Client(REMOTE_ADDR="203.0.113.5").post(helpful_url(other))  # another article
+    article.refresh_from_db()
+    other.refresh_from_db()
+    assert (article.helpful_count, other.helpful_count) == (4, 1)

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from tests.staff import sign_in_staff
 
 
 @pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_unpublished_article_is_404_for_the_public_and_previewable_by_an_editor(
 ):
     article = make_article("未公开", **fields)
     assert client.get(article.get_absolute_url()).status_code == 404
-    client.force_login(editor)
+    sign_in_staff(client, editor)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

@@ -7,9 +7,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from caching import counters
+from caching import counters, ratelimit
 from caching.models import Counter
-from community import ratelimit
 from tests.servers import own_redis
 
 PERIOD = 60

@@ -20,6 +20,7 @@ from caching.signals import cache_reconnected
 from community.models import Experience
 from tests.pages import anonymous_html, article_form
 from tests.servers import own_redis
+from tests.staff import sign_in_staff
 
 RETRY_SECONDS = 1
 LOG_SECONDS = 60
@@ -86,7 +87,7 @@ def test_public_pages_answer_while_redis_is_stopped(redis_server, site):
 def test_editor_edits_an_article_in_the_admin_while_redis_is_stopped(redis_server, site, editor):
     article, _ = site
     client = Client()
-    client.force_login(editor)
+    sign_in_staff(client, editor)
     anonymous_html(article.get_absolute_url())  # stored while Redis answered
     redis_server.stop()
     url = f"/admin/articles/article/{article.pk}/change/"
@@ -103,7 +104,7 @@ def test_moderator_approves_a_post_in_the_admin_while_redis_is_stopped(
 ):
     pending = make_experience("停机时通过审核的经历")
     client = Client()
-    client.force_login(moderator)
+    sign_in_staff(client, moderator)
     redis_server.stop()
     response = client.post(QUEUE, {"action": "approve_selected", "_selected_action": [pending.pk]})
     assert response.status_code == 302

@@ -22,6 +22,7 @@ from articles.models import Article
 from caching import pages
 from community.models import Experience
 from tests.pages import anonymous_html, article_form
+from tests.staff import sign_in_staff
 
 QUEUE = "/admin/community/experience/"
 
@@ -156,7 +157,7 @@ def test_moderator_approval_and_hiding_show_at_once(public_pages, make_experienc
     for url in pages:
         assert "刚通过审核的经历" not in anonymous_html(url)
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     response = staff.post(QUEUE, {"action": "approve_selected", "_selected_action": [post.pk]})
     assert response.status_code == 302
     for url in pages:

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from community.models import Experience
+from tests.staff import sign_in_staff
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 GOOD = {"title": "一段正常的经历标题", "body": "这是一段足够长的正文，超过二十个字，讲述我的经历。"}
@@ -58,7 +59,7 @@ def test_xss_in_title_body_tags_and_username_is_escaped_everywhere(
         tags=["<i>tag</i>"],
     )
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     pages = [
         client.get(experience.get_absolute_url()),
         client.get("/experiences/"),

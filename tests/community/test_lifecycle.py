@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from community.models import Experience
+from tests.staff import sign_in_staff
 
 QUEUE = "/admin/community/experience/"
 
@@ -31,6 +32,8 @@ def test_life_of_a_post_from_sign_up_to_rejection(
 ):
     make_article("相关文章", slug="xiangguan")
     author = sign_up("xiaowang")
+    (confirmation,) = mail.outbox  # the link that confirms the address
+    mail.outbox.clear()
 
     # Post: stored pending, phone masked, the author told what happens next.
     response = author.post(
@@ -61,7 +64,7 @@ def test_life_of_a_post_from_sign_up_to_rejection(
     # A moderator (staff in Moderators, not a superuser) approves it from the queue.
     assert not moderator.is_superuser
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     # E-mails leave once the decision is committed.
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
@@ -150,7 +153,7 @@ def test_rejected_post_is_edited_and_resubmitted_as_the_same_pending_row(
 def test_reject_without_a_reason_asks_again_and_changes_nothing(moderator, make_experience):
     experience = make_experience()
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     response = staff.post(
         QUEUE,
         {"action": "reject_selected", "_selected_action": [experience.pk], "reason": ""},
@@ -166,7 +169,7 @@ def test_reject_without_a_reason_asks_again_and_changes_nothing(moderator, make_
 def test_moderator_hides_an_approved_post_from_its_page(moderator, make_experience):
     experience = make_experience(status=Experience.Status.APPROVED)
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     change = staff.get(f"{QUEUE}{experience.pk}/change/").content.decode()
     hide_url = f"{QUEUE}{experience.pk}/hide/"
     assert hide_url in change
@@ -226,7 +229,7 @@ def test_queue_lists_pending_first_oldest_first_with_report_counts(
         created_at=old_pending.created_at.replace(year=2025)
     )
     Report.objects.create(experience=approved, reporter=make_user(), reason="abuse")
-    client.force_login(moderator)
+    sign_in_staff(client, moderator)
     response = client.get(QUEUE)
     rows = list(response.context["cl"].result_list)
     assert [r.title for r in rows] == ["早的待审核", "晚的待审核", "已通过"]
@@ -276,7 +279,7 @@ def test_a_mail_server_that_is_down_never_undoes_or_stops_decisions(
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     posts = [make_experience(f"帖子标题{n}") for n in range(2)]
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
             QUEUE, {"action": "approve_selected", "_selected_action": [p.pk for p in posts]}

@@ -5,6 +5,7 @@ from django.test import Client
 
 from articles.models import Article
 from community.models import Experience
+from tests.staff import sign_in_staff
 
 ROLES = ["anonymous", "contributor", "editor", "moderator", "superuser"]
 LOGIN = 302  # sent to a login page
@@ -21,7 +22,10 @@ def clients(db, make_user, editor, moderator, django_user_model):
     result = {"anonymous": Client()}
     for role, user in users.items():
         result[role] = Client()
-        result[role].force_login(user)
+        if user.is_staff:
+            sign_in_staff(result[role], user)  # password and second factor
+        else:
+            result[role].force_login(user)
     return result
 
 

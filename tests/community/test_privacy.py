@@ -5,6 +5,7 @@ from django.core import mail
 from django.test import Client
 
 from community.models import Experience
+from tests.staff import sign_in_staff
 
 PHONE = "13812345678"
 PHONE_SPACED = "138 1234 5678"
@@ -44,7 +45,7 @@ def test_personal_data_never_appears_anywhere(
     assert "已遮盖 5 处个人信息" in response.content.decode()
     experience = Experience.objects.get()
     staff = Client()
-    staff.force_login(moderator)
+    sign_in_staff(staff, moderator)
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             "/admin/community/experience/",

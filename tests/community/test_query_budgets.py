@@ -4,6 +4,7 @@ import pytest
 
 from community.models import Experience, Report
 from tests.queries import count_queries
+from tests.staff import sign_in_staff
 
 TAGS = ["逾期", "网贷", "爆通讯录", "协商还款", "信用卡"]
 
@@ -45,7 +46,7 @@ def test_experience_page_costs_the_same_with_1_tag_or_5(client, make_experience,
 def test_moderation_queue_costs_the_same_for_2_or_40_posts(
     client, moderator, make_experience, make_user
 ):
-    client.force_login(moderator)
+    sign_in_staff(client, moderator)
     add_posts(make_experience, make_user, 2, tags=TAGS[:1], reports=0)
     few = count_queries(client, "/admin/community/experience/")
     add_posts(make_experience, make_user, 38, tags=TAGS, reports=3)

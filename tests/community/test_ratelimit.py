@@ -11,7 +11,7 @@ GOOD = {"title": "一段正常的经历标题", "body": "这是一段足够长�
 
 @pytest.fixture
 def limits(settings):
-    settings.RATE_LIMITS = {"experience": 2, "report": 2, "signup": 2}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "experience": 2, "report": 2, "signup": 2}
     return settings.RATE_LIMITS
 
 

@@ -1,10 +1,13 @@
 """The reader, the contributor and the moderator, as they use the site in a browser."""
 
+import base64
 import importlib
 import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from articles import ranking
@@ -110,11 +113,21 @@ def test_moderator_approves_from_the_queue_and_the_post_goes_public(
     page, shoot, browser, live_server, browser_moderator, make_experience
 ):
     experience = make_experience("等待审核的经历", tags=["网贷"])
-    page.goto("/admin/login/")
+    page.goto("/admin/community/experience/")
     page.locator("#id_username").fill("moderator")
     page.locator("#id_password").fill("pw-moderator")
     page.locator("input[type=submit]").click()
-    page.goto("/admin/community/experience/")
+    # The first sign-in: set up the authenticator app, as its QR code or key says.
+    expect(page.locator("h1")).to_have_text("设置两步验证登录")
+    expect(page.locator(".two-factor__qr svg")).to_be_visible()
+    shoot("two-factor-enrol")
+    key = base64.b32decode(page.locator(".two-factor__secret").inner_text())
+    page.locator("#id_code").fill(f"{totp(key):06d}")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    shoot("two-factor-codes")
+    page.locator("main a.button").click()
+    expect(page).to_have_url(re.compile(r"/admin/community/experience/$"))
     shoot("moderation-queue")
     page.locator(f"input[name=_selected_action][value='{experience.pk}']").check()
     page.locator("select[name=action]").select_option("approve_selected")
@@ -149,3 +162,26 @@ def test_main_pages_have_no_accessibility_violations(browser, live_server, site,
     )
     context.close()
     assert violations == []
+
+
+def test_reader_resets_a_forgotten_password_from_the_email_and_signs_in(page, shoot, make_user):
+    make_user("forgetful", email="forgetful@example.com")
+    page.goto("/accounts/login/")
+    page.locator("main a[href='/accounts/password/reset/']").click()
+    page.locator("#id_email").fill("forgetful@example.com")
+    shoot("password-reset")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("请查收邮件")
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/password/reset/\S+/", message.body).group(0)
+    page.goto(link)
+    page.locator("#id_new_password1").fill("a-New-passw0rd-2026")
+    page.locator("#id_new_password2").fill("a-New-passw0rd-2026")
+    shoot("password-reset-new")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("密码已修改")
+    page.locator("main a.button").click()
+    page.locator("#id_username").fill("forgetful")
+    page.locator("#id_password").fill("a-New-passw0rd-2026")
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/experiences/mine/$"))

@@ -53,6 +53,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Readers {', '.join(CONTRIBUTORS)}: password {CONTRIBUTOR_PASSWORD} (the site)"
         )
+        self.stdout.write(
+            "  Staff set up an authenticator app (TOTP) at their first admin sign-in."
+        )
 
     def _create_users(self):
         User = get_user_model()

@@ -1,0 +1,21 @@
+"""The account e-mails: plain text and HTML, in the site's language (templates/accounts/email/)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def send(name, to, context, *, request=None):
+    """Send the e-mail `name` (its _subject.txt, .txt and .html templates) to one address."""
+    context = {**context, "site_name": settings.SITE_NAME}
+    if request is not None:
+        context["site_url"] = request.build_absolute_uri("/").rstrip("/")
+    render = lambda suffix: render_to_string(f"accounts/email/{name}{suffix}", context)  # noqa: E731
+    message = EmailMultiAlternatives(
+        subject=" ".join(render("_subject.txt").split()),
+        body=render(".txt"),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render(".html"), "text/html")
+    message.send()
