@@ -52,7 +52,7 @@ lighthouse: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r portal articles community -x '*/migrations/*'
+	$(BIN)/bandit -q -r portal articles community accounts caching -x '*/migrations/*'
 
 # Known vulnerabilities in every pinned dependency, from PyPI's vulnerability data.
 # --strict: a dependency that could not be checked fails the audit too.

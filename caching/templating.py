@@ -95,7 +95,7 @@ class FragmentExtension(Extension):
             return str(caller())
 
         html = fragments.cached(name, [key_of(value) for value in vary_on], render)
-        return Markup(html)  # noqa: S704  # rendered by the template, escaped there
+        return Markup(html)  # noqa: S704  # nosec B704  (rendered by the template, escaped there)
 
     def _fragments_in(self, context):
         """Return (name, vary_on keys) of the fragments of the template being rendered.

@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.template import engines
 from django.test import RequestFactory
 from django.utils import timezone
+from jinja2 import TemplateSyntaxError
 
 from caching.dependencies import changed, collecting, depends_on
 from caching.fragments import LocalFirstCache
-from jinja2 import TemplateSyntaxError
 
 
 def process_cache(name):
