@@ -107,4 +107,5 @@ serve-edge: install
 	PATH="$$PATH:/usr/sbin" varnishd -n "$$edge/work" -a $(EDGE_BIND) -f "$$edge/portal.vcl" \
 		-s malloc,256m -P "$$edge/varnishd.pid" && \
 	echo "Varnish on http://$(EDGE_BIND) in front of http://$$app" && \
-	FRONTEND_CACHE_URLS=http://$(EDGE_BIND) $(MAKE) --no-print-directory serve
+	FRONTEND_CACHE_URLS=http://$(EDGE_BIND) DJANGO_TRUSTED_PROXIES=$${DJANGO_TRUSTED_PROXIES:-127.0.0.1} \
+		$(MAKE) --no-print-directory serve

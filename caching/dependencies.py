@@ -236,10 +236,10 @@ def key_for(model, pk):
 
 
 def depends_on(*things):
-    """Record that what is being rendered shows `things` (instances or keys)."""
+    """Record that what is being rendered shows `things` (instances or keys; None is nothing)."""
     dependencies = _current.get()
     if dependencies is not None:
-        dependencies.add(key_of(thing) for thing in things)
+        dependencies.add(key_of(thing) for thing in things if thing is not None)
 
 
 def recorded(iterable):

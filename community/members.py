@@ -12,9 +12,10 @@ EMAIL_CONFIRMATION_SECONDS and works once: after it, the account's address is
 no longer the one the link replaces.
 """
 
+import functools
+import importlib
 import unicodedata
 
-from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -28,12 +29,18 @@ _SALT = "community.members.email"
 def name_key(username):
     """Return the key that names readers could mistake for `username` share."""
     name = unicodedata.normalize("NFKC", username)
-    found = confusables.is_confusable(name, greedy=True, preferred_aliases=["latin", "common"])
+    found = _confusables().is_confusable(name, greedy=True, preferred_aliases=["latin", "common"])
     for character in found or ():
         latin = [glyph["c"] for glyph in character["homoglyphs"] if glyph["c"].isascii()]
         if latin:
             name = name.replace(character["character"], latin[0])
     return name.casefold()[:150]
+
+
+@functools.cache
+def _confusables():
+    """Load the Unicode confusables table on first use: 18 MB that only new names need."""
+    return importlib.import_module("confusable_homoglyphs.confusables")
 
 
 def look_alike_taken(username, *, exclude=None):

@@ -48,9 +48,9 @@ def _decide(experience, status, *, moderator, reason):
 
 
 def notify_author(experience):
-    """E-mail the author the moderators' decision on their post."""
-    if not experience.author.email:
-        return
+    """E-mail the author the moderators' decision on their post (plain text and HTML)."""
+    if experience.author is None or not experience.author.email:
+        return  # an author who left, or one without an address
     context = {"experience": experience, "site_name": settings.SITE_NAME}
     subject = (
         _("Your post was approved")
@@ -62,6 +62,7 @@ def notify_author(experience):
         render_to_string("community/email/decision.txt", context),
         None,
         [experience.author.email],
+        html_message=render_to_string("community/email/decision.html", context),
     )
 
 

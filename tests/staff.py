@@ -1,7 +1,16 @@
 """Signing staff in as the admin requires: their password and their second factor."""
 
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# The secret of the authenticator app of staff made in server tests' databases.
+APP_KEY = "3132333435363738393031323334353637383930"
+
+
+def app_code(key=APP_KEY):
+    """Return the code an authenticator app with `key` shows now."""
+    return f"{totp(bytes.fromhex(key)):06d}"
 
 
 def sign_in_staff(client, user):

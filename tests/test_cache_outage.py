@@ -25,6 +25,7 @@ import urllib.request
 import pytest
 
 from tests.servers import ROOT, Browser, manage, own_redis, production_server, query
+from tests.staff import APP_KEY, app_code
 
 pytestmark = pytest.mark.soak
 OUTAGE_SECONDS = 10
@@ -39,12 +40,15 @@ POST_TITLE = "停机期间通过审核的经历"
 SETUP = f"""
 import json
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article, Category
 from community.models import Experience
 editor = User.objects.create_user("night-editor", password="{PASSWORD}", is_staff=True)
 editor.groups.add(Group.objects.get(name="Editors"))
 moderator = User.objects.create_user("night-moderator", password="{PASSWORD}", is_staff=True)
 moderator.groups.add(Group.objects.get(name="Moderators"))
+for staff in (editor, moderator):
+    TOTPDevice.objects.create(user=staff, name="app", key="{APP_KEY}", confirmed=True)
 author = User.objects.create_user("night-author", password="{PASSWORD}")
 post = Experience.objects.create(author=author, title="{POST_TITLE}",
     body="这是一段足够长的经历正文，讲述我和催收打交道的过程。")
@@ -105,7 +109,8 @@ def staff_browser(base, username):
     """A browser signed in to the admin through its login form."""
     browser = Browser()
     status, url, _ = browser.post_form(
-        f"{base}/admin/login/?next=/admin/", {"username": username, "password": PASSWORD}
+        f"{base}/admin/login/?next=/admin/",
+        {"username": username, "password": PASSWORD, "otp_token": app_code()},
     )
     assert (status, urllib.parse.urlsplit(url).path) == (200, "/admin/"), (status, url)
     return browser

@@ -7,9 +7,9 @@ database; otherwise a SQLite file. Redis is shared in both cases.
 import urllib.parse
 
 import pytest
-from django_otp.oath import totp
 
 from tests.servers import Browser, manage, migrated_env, servers
+from tests.staff import APP_KEY, app_code
 
 pytestmark = pytest.mark.redis
 PASSWORD = "Pw-long-12345"
@@ -48,7 +48,6 @@ def test_two_servers_share_edits_sessions_and_rate_limits(server_database_url):
         assert "第三篇，超过限额" not in browser.get(f"{second}/experiences/mine/")[2]
 
 
-EDITOR_KEY = "3132333435363738393031323334353637383930"  # the editor's authenticator app
 CONTENT = f"""
 from django.contrib.auth.models import Group, User
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,7 +55,7 @@ from django.utils import timezone
 from articles.models import Article, Category
 editor = User.objects.create_user("editor", password="{PASSWORD}", is_staff=True)
 editor.groups.add(Group.objects.get(name="Editors"))
-TOTPDevice.objects.create(user=editor, name="app", key="{EDITOR_KEY}", confirmed=True)
+TOTPDevice.objects.create(user=editor, name="app", key="{APP_KEY}", confirmed=True)
 category = Category.objects.create(name="网贷", slug="wangdai")
 articles = [("yuqi", "逾期了怎么办", "published"), ("xieshang", "协商还款的新规定", "draft")]
 for slug, title, status in articles:
@@ -83,10 +82,9 @@ def test_cached_pages_on_one_server_follow_changes_made_through_the_other(server
 
         # An editor publishes through the first server ...
         editor = Browser()
-        code = f"{totp(bytes.fromhex(EDITOR_KEY)):06d}"
         editor.post_form(
             f"{first}/admin/login/",
-            {"username": "editor", "password": PASSWORD, "otp_token": code},
+            {"username": "editor", "password": PASSWORD, "otp_token": app_code()},
         )
         status, _, _ = editor.post_form(
             f"{first}/admin/articles/article/",

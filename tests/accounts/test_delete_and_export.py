@@ -144,3 +144,14 @@ def test_the_export_holds_everything_and_reads_back(leaver):
 def test_export_and_delete_are_only_for_the_signed_in_owner():
     for url in ("/accounts/export/", "/accounts/delete/"):
         assert Client().get(url)["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_a_kept_post_of_a_reader_who_left_can_still_be_moderated(leaver, moderator):
+    user, client, posts = leaver
+    delete(client, "keep")
+    kept = Experience.objects.get(pk=posts["approved"].pk)
+    reject(kept, moderator=moderator, reason="已过时")
+    kept.refresh_from_db()
+    assert kept.status == Experience.Status.REJECTED and kept.author_name == DELETED_AUTHOR
+    assert len(mail.outbox) == 1  # the deletion notice only: nobody to tell

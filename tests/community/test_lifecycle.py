@@ -116,6 +116,8 @@ def test_life_of_a_post_from_sign_up_to_rejection(
     assert len(to_author) == 2
     assert "已通过" in to_author[0].subject
     assert "请删去同事的工作单位信息后再提交。" in to_author[1].body
+    html, kind = to_author[1].alternatives[0]
+    assert kind == "text/html" and "请删去同事的工作单位信息后再提交。" in html
 
 
 @pytest.mark.django_db

@@ -185,3 +185,37 @@ def test_reader_resets_a_forgotten_password_from_the_email_and_signs_in(page, sh
     page.locator("#id_password").fill("a-New-passw0rd-2026")
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/experiences/mine/$"))
+
+
+ACCOUNT_PAGES = [
+    "/accounts/",
+    "/accounts/password/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/sent/",
+    "/accounts/password/reset/MQ/expired-link/",
+    "/accounts/delete/",
+    "/accounts/two-factor/",
+    "/accounts/email/confirm/not-a-link/",
+]
+
+
+def test_account_pages_look_right_and_have_no_accessibility_violations(
+    page, shoot, browser_moderator
+):
+    browser_moderator.email = "moderator@example.com"
+    browser_moderator.save()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("moderator")  # staff see every account page
+    page.locator("#id_password").fill("pw-moderator")
+    page.locator("main button[type=submit]").click()
+    found = {}
+    for url in ACCOUNT_PAGES:
+        page.goto(url)
+        name = "account" + url.replace("/accounts", "").replace("/", "-").rstrip("-")
+        shoot(name)
+        page.evaluate(AXE.read_text())
+        found[url] = page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+                .map(v => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`)"""
+        )
+    assert found == dict.fromkeys(ACCOUNT_PAGES, [])
