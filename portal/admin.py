@@ -41,6 +41,7 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("Portal administration")
     site_title = _("Portal administration")
     login_form = StaffLoginForm
+    login_template = "admin/portal_login.html"
 
     def has_permission(self, request):
         """Staff, signed in with their second factor (accounts/two_factor.py)."""

@@ -77,3 +77,10 @@ def test_readers_are_not_asked_for_a_second_factor(make_user):
     assert client.get("/accounts/").status_code == 200
     assert client.get("/accounts/two-factor/").status_code == 404
     assert not TOTPDevice.objects.filter(user=reader).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_login_page_asks_for_the_code():
+    page = Client().get("/admin/login/").content.decode()
+    assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page
+    assert 'href="/accounts/password/reset/"' in page

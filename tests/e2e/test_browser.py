@@ -8,11 +8,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from articles import ranking
 from community.models import Experience
 from tests.e2e.conftest import AXE, SCREENSHOTS, sign_up
+from tests.staff import APP_KEY, app_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TAGS = ["爆通讯录", "网贷", "暴力催收"]
@@ -219,3 +221,15 @@ def test_account_pages_look_right_and_have_no_accessibility_violations(
                 .map(v => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`)"""
         )
     assert found == dict.fromkeys(ACCOUNT_PAGES, [])
+
+
+def test_an_enrolled_moderator_signs_in_to_the_admin_with_the_code(page, shoot, browser_moderator):
+    TOTPDevice.objects.create(user=browser_moderator, name="app", key=APP_KEY, confirmed=True)
+    page.goto("/admin/")
+    page.locator("#id_username").fill("moderator")
+    page.locator("#id_password").fill("pw-moderator")
+    page.locator("#id_otp_token").fill(app_code())
+    shoot("admin-login")
+    page.locator("input[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.locator("#content h1")).to_be_visible()
