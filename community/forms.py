@@ -95,8 +95,8 @@ class SignupForm(UserCreationForm):
         fields = ["username", "email"]
 
     def clean_username(self):
-        username = super().clean_username()
-        if members.look_alike_taken(username):
+        username = super().clean_username()  # None when it is taken, whatever its case
+        if username and members.look_alike_taken(username):
             raise ValidationError(
                 _("This name looks too much like an existing one. Please choose another."),
                 code="look_alike",

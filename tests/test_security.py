@@ -110,3 +110,42 @@ def test_a_signed_in_reader_sent_back_to_the_login_page_lands_on_their_posts(
     response = client.get("/accounts/login/", {"next": next_url})
     assert response.status_code == 302
     assert response["Location"] == "/experiences/mine/"
+
+
+@pytest.mark.django_db
+def test_invalid_sign_up_forms_count_too(settings):
+    """A form's errors say whether a name is taken: asking many times is limited."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-attempt": 3}
+    client = Client()
+    mismatched = {"username": "chen_mama", "email": "a@example.com"}
+    mismatched.update(password1="a-Long-passw0rd", password2="another-Passw0rd")
+    codes = [client.post("/accounts/signup/", mismatched).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert 'value="chen_mama"' in client.post("/accounts/signup/", mismatched).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [
+        ("chen_mam\u0430", True),  # Cyrillic а
+        ("CHEN_MAMA", True),
+        ("ｃhen_mama", True),  # full-width ｃ
+        ("chen_mama2", False),
+        ("陈mama", False),
+    ],
+)
+def test_names_that_look_like_an_existing_one_are_refused(make_user, name, refused):
+    make_user("chen_mama")
+    response = Client().post(
+        "/accounts/signup/",
+        {
+            "username": name,
+            "email": "new@example.com",
+            "password1": "a-Long-passw0rd",
+            "password2": "a-Long-passw0rd",
+        },
+    )
+    assert (response.status_code == 200) is refused
+    page = response.content.decode()
+    assert ("太像" in page or "已存在" in page) is refused

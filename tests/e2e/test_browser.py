@@ -128,6 +128,7 @@ def test_moderator_approves_from_the_queue_and_the_post_goes_public(
     page.locator("main button[type=submit]").click()
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     shoot("two-factor-codes")
+    assert axe_violations(page) == []
     page.locator("main a.button").click()
     expect(page).to_have_url(re.compile(r"/admin/community/experience/$"))
     shoot("moderation-queue")
@@ -182,6 +183,7 @@ def test_reader_resets_a_forgotten_password_from_the_email_and_signs_in(page, sh
     shoot("password-reset-new")
     page.locator("main button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("密码已修改")
+    assert axe_violations(page) == []
     page.locator("main a.button").click()
     page.locator("#id_username").fill("forgetful")
     page.locator("#id_password").fill("a-New-passw0rd-2026")
@@ -215,12 +217,17 @@ def test_account_pages_look_right_and_have_no_accessibility_violations(
         page.goto(url)
         name = "account" + url.replace("/accounts", "").replace("/", "-").rstrip("-")
         shoot(name)
-        page.evaluate(AXE.read_text())
-        found[url] = page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-                .map(v => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`)"""
-        )
+        found[url] = axe_violations(page)
     assert found == dict.fromkeys(ACCOUNT_PAGES, [])
+
+
+def axe_violations(page):
+    """Return axe-core's violations on the page, one line each."""
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => `${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`)"""
+    )
 
 
 def test_an_enrolled_moderator_signs_in_to_the_admin_with_the_code(page, shoot, browser_moderator):
