@@ -26,10 +26,12 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All categories"),
     )
-    # Hidden: a site can have hundreds of tags, too many for a drop-down.
+    # Hidden: a site can have hundreds of tags, too many for a drop-down. Only
+    # tags on public articles: one only on a post in moderation must not be
+    # told apart from a made-up one.
     tag = django_filters.ModelChoiceFilter(
         field_name="tags",
-        queryset=Tag.objects.all(),
+        queryset=Tag.objects.on_public_articles(),
         to_field_name="slug",
         widget=forms.HiddenInput,
     )

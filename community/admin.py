@@ -52,6 +52,7 @@ class ExperienceAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "hide_selected"]
     inlines = [ReportInline]
     readonly_fields = [
+        "public_article",
         "author",
         "status",
         "created_at",
@@ -61,7 +62,7 @@ class ExperienceAdmin(admin.ModelAdmin):
         "rejection_reason",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "body", "tags", "article"]}),
+        (None, {"fields": ["title", "body", "tags", "public_article"]}),
         (
             _("Moderation"),
             {
@@ -77,7 +78,6 @@ class ExperienceAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    raw_id_fields = ["article"]
 
     def get_queryset(self, request):
         confirmed = Member.objects.filter(
@@ -103,6 +103,18 @@ class ExperienceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Posts come from readers through the site, never from the admin.
         return False
+
+    @admin.display(description=_("article"))
+    def public_article(self, obj):
+        """The article the post is about, if the public may read it.
+
+        Read-only: moderators judge what readers wrote, and may not see
+        unpublished articles (an id field would print any article's title).
+        """
+        article = obj.article
+        if article is None or not article.is_public():
+            return "-"
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), article.title)
 
     @admin.display(description=_("author"), ordering="author__username")
     def author_column(self, obj):

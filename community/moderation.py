@@ -1,13 +1,20 @@
 """The moderation workflow: every decision on an experience goes through these functions."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import members
 from community.models import Experience, Report
+
+# Younger accounts' reports count half (REPORT_THRESHOLD is a weighted score).
+NEW_ACCOUNT = datetime.timedelta(days=7)
 
 
 class AlreadyReported(Exception):
@@ -81,11 +88,38 @@ def report(experience, *, reporter, reason):
             Report.objects.create(experience=experience, reporter=reporter, reason=reason)
     except IntegrityError:
         raise AlreadyReported from None
-    recent = experience.reports.all()
+    recent = experience.reports.select_related("reporter")
     if experience.moderated_at:
         recent = recent.filter(created_at__gt=experience.moderated_at)
-    if experience.is_public() and recent.count() >= settings.REPORT_THRESHOLD:
+    if not experience.is_public():
+        return False
+    score = sum(report_weight(each.reporter) for each in recent)
+    if score >= settings.REPORT_THRESHOLD:
         experience.status = Experience.Status.PENDING
         experience.save(update_fields=["status", "updated_at"])
         return True
     return False
+
+
+def report_weight(reporter):
+    """Return how much a report by `reporter` counts toward REPORT_THRESHOLD.
+
+    As Discourse scores flags: 1 for a reader whose account is at least a week
+    old and whose e-mail is confirmed; half for a newer account, half again
+    without a confirmed address (three throwaway accounts make 0.75, not 3).
+    Then the reader's record: reports a moderator upheld (the post rejected
+    after the report) raise it, reports a moderator dismissed (the post
+    approved after it) lower it, from 0 to 2 times, 1 with no record.
+    """
+    weight = 1.0
+    if reporter.date_joined > timezone.now() - NEW_ACCOUNT:
+        weight /= 2
+    if not members.member(reporter).email_confirmed:
+        weight /= 2
+    decided = Q(experience__moderated_at__gt=F("created_at"))
+    record = Report.objects.filter(reporter=reporter).aggregate(
+        upheld=Count("pk", filter=decided & Q(experience__status=Experience.Status.REJECTED)),
+        dismissed=Count("pk", filter=decided & Q(experience__status=Experience.Status.APPROVED)),
+    )
+    upheld, dismissed = record["upheld"], record["dismissed"]
+    return weight * 2 * (upheld + 1) / (upheld + dismissed + 2)

@@ -103,6 +103,20 @@ def make_user(django_user_model):
 
 
 @pytest.fixture
+def make_established_reader(make_user):
+    """A reader whose reports count in full: a month-old account with a confirmed address."""
+
+    def make(username=None, **fields):
+        fields.setdefault("date_joined", timezone.now() - datetime.timedelta(days=30))
+        user = make_user(username, **fields)
+        user.member.confirmed_email = user.email
+        user.member.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
 def make_experience(db, make_user):
     """Create an experience; by default pending, by a new reader."""
 

@@ -28,7 +28,7 @@ def sign_up(username):
 
 @pytest.mark.django_db
 def test_life_of_a_post_from_sign_up_to_rejection(
-    moderator, make_article, django_capture_on_commit_callbacks
+    moderator, make_article, make_established_reader, django_capture_on_commit_callbacks
 ):
     make_article("相关文章", slug="xiangguan")
     author = sign_up("xiaowang")
@@ -80,9 +80,11 @@ def test_life_of_a_post_from_sign_up_to_rejection(
     assert Client().get(url).status_code == 200
     assert "网贷逾期后被爆通讯录" in Client().get("/experiences/").content.decode()
 
-    # Three readers report it: back to pending and gone from the public site.
+    # Three readers with established accounts report it: back to pending and gone
+    # from the public site (tests/community/test_reports.py: how reports are weighed).
     for n in range(3):
-        reader = sign_up(f"reader{n}")
+        reader = Client()
+        reader.force_login(make_established_reader(f"reader{n}"))
         response = reader.post(f"{url}report/", {"reason": "personal_data"})
         assert response.status_code == 302
     experience.refresh_from_db()
@@ -204,16 +206,18 @@ def test_report_needs_a_reason_from_the_list_and_a_login(client, make_experience
 
 
 @pytest.mark.django_db
-def test_reports_before_the_last_decision_do_not_count_again(make_experience, make_user, moderator):
+def test_reports_before_the_last_decision_do_not_count_again(
+    make_experience, make_established_reader, moderator
+):
     from community import moderation
 
     experience = make_experience(status=Experience.Status.APPROVED)
     for _ in range(3):
-        moderation.report(experience, reporter=make_user(), reason="abuse")
+        moderation.report(experience, reporter=make_established_reader(), reason="abuse")
     experience.refresh_from_db()
     assert experience.status == Experience.Status.PENDING
     moderation.approve(experience, moderator=moderator)
-    moderation.report(experience, reporter=make_user(), reason="abuse")
+    moderation.report(experience, reporter=make_established_reader(), reason="abuse")
     experience.refresh_from_db()
     assert experience.status == Experience.Status.APPROVED
 
