@@ -21,9 +21,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The task worker (`manage.py worker`) runs beside the web server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 # axe-core, which the browser tests load into pages (pinned in package-lock.json).
@@ -86,6 +88,7 @@ serve: install
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(BIN)/python manage.py expire_pages
+	$(SERVE_ENV) $(BIN)/python manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(SERVE_ENV) $(BIN)/gunicorn portal.wsgi
 
 # `make serve` behind Varnish (deploy/varnish/portal.vcl) on EDGE_BIND; the app

@@ -49,7 +49,13 @@ class ExperienceAdmin(admin.ModelAdmin):
     list_filter = ["status", "created_at", "moderated_at"]
     list_select_related = ["author"]
     search_fields = ["title", "body", "author__username"]
-    actions = ["approve_selected", "reject_selected", "hide_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "hide_selected",
+        "revoke_trust",
+        "restore_trust",
+    ]
     inlines = [ReportInline]
     readonly_fields = [
         "public_article",
@@ -59,6 +65,7 @@ class ExperienceAdmin(admin.ModelAdmin):
         "masked_items",
         "moderated_by",
         "moderated_at",
+        "approval_note",
         "rejection_reason",
     ]
     fieldsets = [
@@ -73,6 +80,7 @@ class ExperienceAdmin(admin.ModelAdmin):
                     "status",
                     "moderated_by",
                     "moderated_at",
+                    "approval_note",
                     "rejection_reason",
                 ]
             },
@@ -197,6 +205,37 @@ class ExperienceAdmin(admin.ModelAdmin):
             ngettext("%d post hidden.", "%d posts hidden.", count) % count,
             messages.SUCCESS,
         )
+
+    @admin.action(
+        description=_("Revoke the authors' trust (their posts wait for a moderator)"),
+        permissions=["change"],
+    )
+    def revoke_trust(self, request, queryset):
+        count = self._set_trust(queryset, revoked=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%d author's new posts will wait for a moderator.",
+                "%d authors' new posts will wait for a moderator.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Restore the authors' trust"), permissions=["change"])
+    def restore_trust(self, request, queryset):
+        count = self._set_trust(queryset, revoked=False)
+        self.message_user(
+            request,
+            ngettext("%d author may be trusted again.", "%d authors may be trusted again.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    def _set_trust(self, queryset, *, revoked):
+        authors = set(queryset.exclude(author=None).values_list("author", flat=True))
+        return Member.objects.filter(user__in=authors).update(trust_revoked=revoked)
 
     def _decide_each(self, request, posts, decide, log_message):
         """Apply `decide` to each post and log it in the admin history; return how many."""

@@ -114,6 +114,13 @@ class Experience(TracksChanges, models.Model):
         verbose_name=_("moderated by"),
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    approval_note = models.CharField(
+        _("approval note"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("Why the system approved the post without a moderator (trusted author)."),
+    )
     rejection_reason = models.TextField(
         _("rejection reason"),
         blank=True,
@@ -234,6 +241,11 @@ class Member(models.Model):
         verbose_name=_("user"),
     )
     confirmed_email = models.EmailField(_("confirmed e-mail"), blank=True)
+    trust_revoked = models.BooleanField(
+        _("trust revoked"),
+        default=False,
+        help_text=_("A moderator took away this member's trusted-author standing."),
+    )
     name_key = models.CharField(_("look-alike key"), max_length=150, db_index=True)
 
     class Meta:
@@ -247,3 +259,19 @@ class Member(models.Model):
     def email_confirmed(self):
         email = self.user.email
         return bool(email) and email.casefold() == self.confirmed_email.casefold()
+
+
+class ModerationDigest(models.Model):
+    """An e-mail that told the Moderators the queue was waiting (community/digests.py)."""
+
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+    pending = models.PositiveIntegerField(_("pending posts"))
+    oldest_since = models.DateTimeField(_("oldest waiting since"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("moderation digest")
+        verbose_name_plural = _("moderation digests")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d %H:%M}"

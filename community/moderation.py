@@ -123,3 +123,51 @@ def report_weight(reporter):
     )
     upheld, dismissed = record["upheld"], record["dismissed"]
     return weight * 2 * (upheld + 1) / (upheld + dismissed + 2)
+
+
+TRUST_WINDOW = datetime.timedelta(days=90)
+
+
+def trusted(author):
+    """Tell whether `author`'s new posts may skip the queue (TRUSTED_AUTHOR_APPROVALS).
+
+    At least that many approved posts, none rejected in the last 90 days, no post
+    of theirs back in the queue because of reports, and no moderator revoked
+    their trust. Off when the setting is 0.
+    """
+    needed = settings.TRUSTED_AUTHOR_APPROVALS
+    if needed <= 0 or members.member(author).trust_revoked:
+        return False
+    posts = Experience.objects.filter(author=author)
+    record = posts.aggregate(
+        approved=Count("pk", filter=Q(status=Experience.Status.APPROVED)),
+        rejected=Count(
+            "pk",
+            filter=Q(
+                status=Experience.Status.REJECTED,
+                moderated_at__gte=timezone.now() - TRUST_WINDOW,
+            ),
+        ),
+        reported=Count(
+            "pk", filter=Q(status=Experience.Status.PENDING, reports__isnull=False), distinct=True
+        ),
+    )
+    return record["approved"] >= needed and not record["rejected"] and not record["reported"]
+
+
+@transaction.atomic
+def approve_if_trusted(experience):
+    """Approve a new or resubmitted post at once if its author is trusted; return True if so."""
+    if not trusted(experience.author):
+        return False
+    experience.status = Experience.Status.APPROVED
+    experience.moderated_by = None
+    experience.moderated_at = timezone.now()
+    experience.approval_note = _(
+        "Approved automatically: trusted author (at least %(count)s approved posts, "
+        "no rejection or upheld report in 90 days)."
+    ) % {"count": settings.TRUSTED_AUTHOR_APPROVALS}
+    experience.save(
+        update_fields=["status", "moderated_by", "moderated_at", "approval_note", "updated_at"]
+    )
+    return True

@@ -79,6 +79,7 @@ def new_experience(request):
         with transaction.atomic():  # the post, its tags and its index entry, or nothing
             experience.save()
             form.save_m2m()
+            moderation.approve_if_trusted(experience)
         return redirect("community:submitted", pk=experience.pk)
     context = {"form": form, "related_article": _related_article(form)}
     return render(request, "community/experience_form.html", context)
@@ -96,9 +97,11 @@ def edit_experience(request, pk):
             )
         experience = form.save(commit=False)
         experience.status = Experience.Status.PENDING
+        experience.approval_note = ""
         with transaction.atomic():
             experience.save()
             form.save_m2m()
+            moderation.approve_if_trusted(experience)
         return redirect("community:submitted", pk=experience.pk)
     return render(request, "community/experience_form.html", {"form": form, "editing": experience})
 

@@ -244,6 +244,32 @@ RATE_LIMITS = {
 # Distinct readers whose reports send an approved post back to the queue.
 REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "3"))
 
+# The site's address, for links in e-mails sent from the task worker (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (huey): `manage.py worker` runs the tasks and the periodic ones
+# (community/tasks.py). huey is not an installed app: only the worker and code that
+# queues a task import it (its storage module loads psycopg: 10 MB a web worker). The
+# queue lives in Redis when there is one, else in a SQLite file beside the database;
+# with several machines, use Redis (docs/deploy.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    TASKS_FILE = f"{DATABASES['default']['NAME']}-tasks"  # beside the database
+else:
+    TASKS_FILE = str(BASE_DIR / "tasks.sqlite3")
+HUEY = {
+    "name": "portal",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": TASKS_FILE},
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": 1, "worker_type": "thread"},
+}
+# Approved posts (and no rejection or upheld report in 90 days) after which an author's
+# new posts are approved at once; 0 turns trusted authors off.
+TRUSTED_AUTHOR_APPROVALS = int(os.environ.get("TRUSTED_AUTHOR_APPROVALS", "3"))
+# When the oldest pending post has waited longer, Moderators get one e-mail a period (0: off).
+MODERATION_DIGEST_HOURS = int(os.environ.get("MODERATION_DIGEST_HOURS", "12"))
+
 # The proxies whose X-Forwarded-For the per-address limits read (addresses or networks,
 # comma-separated), e.g. "127.0.0.1" for Varnish on the same machine. From any other
 # sender the header is ignored (caching/ratelimit.py, client_address).

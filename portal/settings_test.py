@@ -18,3 +18,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"{tempfile.gettempdir()}/portal-test-{os.getpid()}.sqlite3"  # noqa: F405
     }
+
+# Tasks run at once, in the test's process; tests/test_worker.py runs the real worker.
+HUEY = {"name": "portal-tests", "huey_class": "huey.MemoryHuey", "immediate": True}
