@@ -40,8 +40,9 @@ class ExperienceForm(forms.ModelForm):
         help_texts = {
             "title": _("5 to 80 characters."),
             "body": _(
-                "20 to 5,000 characters. Phone, ID and bank card numbers and e-mail addresses "
-                "are masked automatically; please leave out names and addresses too."
+                "20 to 5,000 characters. Phone, ID and bank card numbers, e-mail addresses "
+                "and WeChat and QQ IDs are masked automatically; please leave out names and "
+                "addresses too."
             ),
             "tags": _("Up to 5, separated by commas, e.g. 网贷, 爆通讯录."),
         }

@@ -1,4 +1,5 @@
-"""Mask personal data (mobile numbers, resident IDs, bank cards, e-mails) in user posts."""
+"""Mask personal data in user posts: mobile numbers, resident IDs, bank cards, e-mails,
+and WeChat IDs and QQ numbers written after their keyword."""
 
 import re
 from dataclasses import dataclass
@@ -58,6 +59,26 @@ _PHONE_RE = re.compile(
     rf"|{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}"
     rf"|{_D}{_SEP}{_D}{{8}})){_END}"
 )
+
+# Contact IDs count only after a keyword that says what they are ("微信：abc_123",
+# "加v abc123", "QQ 12345678"), or every word and number would look like one. Latin
+# keywords may not continue a longer word ("xvx"), may be any case ("VX", "Qq"), and
+# need a space, a colon or 号 before a WeChat ID ("wxpython" is a word, not an ID).
+# Each run of spaces is read by one quantifier only, so a long run cannot make the
+# search backtrack through every way of splitting it.
+_GAP = r"(?:号码|账号|号)?[ \u3000]*(?:是[ \u3000]*)?(?:[:：][ \u3000]*)?"
+_LATIN_GAP = rf"(?=[号账 \u3000:：]){_GAP}"
+_WECHAT_KEYWORD = (
+    rf"(?:(?:微信|威信|薇信|徽信|维信|[Vv]信|加[Vv微]){_GAP}"
+    rf"|(?<![A-Za-z])(?i:vx|wx|weixin|wechat){_LATIN_GAP})"
+)
+_QQ_KEYWORD = rf"(?:扣扣|企鹅|(?<![A-Za-z])(?i:qq)){_GAP}"
+# A WeChat ID: 6-20 letters, digits, "_" or "-", starting with a letter (a number
+# there is a phone number, masked as one). A QQ number: 5-12 digits, no leading 0.
+_WECHAT_RE = re.compile(
+    rf"(?P<keyword>{_WECHAT_KEYWORD})(?P<id>[A-Za-z][A-Za-z0-9_\-]{{5,19}})(?![A-Za-z0-9_\-])"
+)
+_QQ_RE = re.compile(rf"(?P<keyword>{_QQ_KEYWORD})(?P<id>[1-9][0-9]{{4,11}})(?![0-9])")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"
@@ -135,6 +156,12 @@ def _mask_phone(match: re.Match[str]) -> str | None:
     return (match["prefix"] or "") + _mask_characters(match["number"], 3, 4)
 
 
+def _mask_contact(match: re.Match[str]) -> str:
+    """Keep the keyword and the first two characters of a WeChat ID or QQ number."""
+    contact = match["id"]
+    return match["keyword"] + contact[:2] + "*" * (len(contact) - 2)
+
+
 # Order matters. E-mails go first because their local parts often are phone or QQ numbers,
 # which should count as one e-mail rather than a phone plus a stray e-mail. IDs and bank cards
 # go before phones because their digit runs are longer; IDs go before cards because an
@@ -144,6 +171,9 @@ _PASSES = (
     (_ID_RE, _mask_id),
     (_CARD_RE, _mask_card),
     (_PHONE_RE, _mask_phone),
+    # Last: a phone number written after 微信 is masked as a phone number.
+    (_WECHAT_RE, _mask_contact),
+    (_QQ_RE, _mask_contact),
 )
 
 

@@ -409,3 +409,58 @@ def test_separators_from_chinese_input_methods_are_understood(text, expected):
     result = mask_personal_data(text)
     assert (result.text, result.count) == (expected, 1)
     assert mask_personal_data(result.text).count == 0
+
+
+CONTACT_CASES = [
+    ("加我微信：wxid_abc123细聊", "加我微信：wx*********细聊"),
+    ("微信abc12345", "微信ab******"),
+    ("微信号是 zhang_san88", "微信号是 zh*********"),
+    ("微信号：Chen-Mama01", "微信号：Ch*********"),
+    ("威信 liu_laoshi", "威信 li********"),
+    ("薇信：daikuan666", "薇信：da********"),
+    ("V信 huanqian2024", "V信 hu**********"),
+    ("加v aBc_9988x", "加v aB*******"),
+    ("加V：xiedai_88", "加V：xi*******"),
+    ("加微 liu_laoshi", "加微 li********"),
+    ("VX abc12345", "VX ab******"),
+    ("vx号 abcdef1", "vx号 ab*****"),
+    ("wx: Lihua2024", "wx: Li*******"),
+    ("WX：tingxi_gua", "WX：ti********"),
+    ("WeChat:chen-mama01", "WeChat:ch*********"),
+    ("weixin　zhangsan_01", "weixin　zh*********"),
+    ("QQ：123456789", "QQ：12*******"),
+    ("QQ 12345", "QQ 12***"),
+    ("qq12345678", "qq12******"),
+    ("Qq号 9876543210", "Qq号 98********"),
+    ("扣扣 987654321 有问题找我", "扣扣 98******* 有问题找我"),
+    ("企鹅号：10001234", "企鹅号：10******"),
+    ("QQ号码是 5566778899", "QQ号码是 55********"),
+]
+
+CONTACT_LOOKALIKES = [
+    "微信转账5000元",  # an amount after the keyword, in words
+    "微信 50000元",  # a WeChat ID starts with a letter
+    "VX同号",  # "the same as my phone": no ID written
+    "QQ群 12345678",  # a group, not a person
+    "wxpython教程",  # a word, not a keyword followed by an ID
+    "wxyz123456",
+    "打12378投诉，QQ邮箱也可以",
+    "微信：ab12",  # too short for a WeChat ID
+    "QQ 0123456",  # no QQ number starts with 0
+    "我用微信支付了300元",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTACT_CASES)
+def test_wechat_ids_and_qq_numbers_after_their_keyword_are_masked(text, expected):
+    assert mask_personal_data(text) == MaskResult(text=expected, count=1)
+    assert mask_personal_data(expected) == MaskResult(text=expected, count=0)
+
+
+@pytest.mark.parametrize("text", CONTACT_LOOKALIKES)
+def test_what_only_looks_like_a_contact_id_is_left_alone(text):
+    assert mask_personal_data(text) == MaskResult(text=text, count=0)
+
+
+def test_a_phone_number_after_a_wechat_keyword_is_masked_once_as_a_phone():
+    assert mask_personal_data("微信 13812345678") == MaskResult("微信 138****5678", 1)
