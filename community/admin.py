@@ -13,16 +13,42 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community import moderation
-from community.models import Experience, Member, Report
+from community.models import Experience, Member, Report, SavedReason
 
 
 class RejectionForm(forms.Form):
+    saved = forms.ModelChoiceField(
+        label=_("Saved reason"),
+        queryset=SavedReason.objects.all(),
+        required=False,
+        empty_label=_("(none: write the reason below)"),
+        help_text=_("Moderators keep these in “Saved rejection reasons”."),
+    )
     reason = forms.CharField(
         label=_("Reason shown to the author"),
+        required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text=_("Say what breaks the rules and what to change so the post can be approved."),
+        help_text=_(
+            "Say what breaks the rules and what to change so the post can be approved. "
+            "With a saved reason, this is added after it."
+        ),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = [cleaned["saved"].text if cleaned.get("saved") else "", cleaned.get("reason", "")]
+        text = "\n".join(part.strip() for part in parts if part and part.strip())
+        if not text:
+            raise forms.ValidationError(_("Pick a saved reason or write one."), code="empty")
+        cleaned["text"] = text
+        return cleaned
+
+
+@admin.register(SavedReason)
+class SavedReasonAdmin(admin.ModelAdmin):
+    list_display = ["label", "text"]
+    search_fields = ["label", "text"]
 
 
 class ReportInline(admin.TabularInline):
@@ -163,7 +189,7 @@ class ExperienceAdmin(admin.ModelAdmin):
     def reject_selected(self, request, queryset):
         form = RejectionForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            reason = form.cleaned_data["reason"]
+            reason = form.cleaned_data["text"]
             count = self._decide_each(
                 request,
                 queryset.select_related("author"),

@@ -275,3 +275,27 @@ class ModerationDigest(models.Model):
 
     def __str__(self):
         return f"{self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class SavedReason(models.Model):
+    """A rejection reason moderators pick instead of typing it again."""
+
+    label = models.CharField(
+        _("label"),
+        max_length=40,
+        unique=True,
+        help_text=_("Shown in the list moderators pick from."),
+    )
+    text = models.TextField(
+        _("text shown to the author"),
+        max_length=500,
+        help_text=_("Say what breaks the rules and what to change so the post can be approved."),
+    )
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("saved rejection reason")
+        verbose_name_plural = _("saved rejection reasons")
+
+    def __str__(self):
+        return self.label

@@ -110,4 +110,13 @@ def test_moderators_group_has_only_queue_permissions():
     codenames = set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
     )
-    assert codenames == {"view_experience", "change_experience", "view_report", "delete_report"}
+    assert codenames == {
+        "view_experience",
+        "change_experience",
+        "view_report",
+        "delete_report",
+        "view_savedreason",
+        "add_savedreason",
+        "change_savedreason",
+        "delete_savedreason",
+    }
