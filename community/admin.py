@@ -1,19 +1,40 @@
+import datetime
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from community import moderation
 from community.models import Experience, Member, Report, SavedReason
+
+
+def _count(posts):
+    """A subquery counting `posts` (those of one row's author)."""
+    counted = posts.values("author").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
 
 
 class RejectionForm(forms.Form):
@@ -45,6 +66,41 @@ class RejectionForm(forms.Form):
         return cleaned
 
 
+NEW_ACCOUNT = datetime.timedelta(hours=24)
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+LINE_BREAK = mark_safe("<br>")  # noqa: S308  # nosec B308 B703  (a constant)
+
+
+class SignalFilter(admin.SimpleListFilter):
+    """The queue narrowed to posts that show one warning sign."""
+
+    title = _("signal")
+    parameter_name = "signal"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new-account", _("new account (under 24 h)")),
+            ("first-post", _("first post")),
+            ("links", _("has links")),
+            ("reported", _("reported")),
+            ("masked", _("personal data masked")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "new-account":
+                return queryset.filter(author__date_joined__gt=timezone.now() - NEW_ACCOUNT)
+            case "first-post":
+                return queryset.filter(author_posts=1)
+            case "links":
+                return queryset.filter(Q(body__icontains="http") | Q(body__icontains="www."))
+            case "reported":
+                return queryset.filter(report_total__gt=0)
+            case "masked":
+                return queryset.filter(masked_items__gt=0)
+        return queryset
+
+
 @admin.register(SavedReason)
 class SavedReasonAdmin(admin.ModelAdmin):
     list_display = ["label", "text"]
@@ -70,9 +126,17 @@ class ReportInline(admin.TabularInline):
 class ExperienceAdmin(admin.ModelAdmin):
     """The moderation queue: pending posts first, oldest first."""
 
-    list_display = ["title", "author_column", "age", "report_count", "status", "masked_items"]
+    list_display = [
+        "title",
+        "author_column",
+        "excerpt",
+        "signals",
+        "age",
+        "report_count",
+        "status",
+    ]
     list_display_links = ["title"]
-    list_filter = ["status", "created_at", "moderated_at"]
+    list_filter = ["status", SignalFilter, "created_at", "moderated_at"]
     list_select_related = ["author"]
     search_fields = ["title", "body", "author__username"]
     actions = [
@@ -117,11 +181,16 @@ class ExperienceAdmin(admin.ModelAdmin):
         confirmed = Member.objects.filter(
             user=OuterRef("author"), confirmed_email__iexact=OuterRef("author__email")
         ).exclude(confirmed_email="")
+        by_author = Experience.objects.filter(author=OuterRef("author")).order_by()
         return (
             super()
             .get_queryset(request)
             .annotate(
-                report_total=Count("reports", distinct=True), author_confirmed=Exists(confirmed)
+                report_total=Count("reports", distinct=True),
+                author_confirmed=Exists(confirmed),
+                author_posts=_count(by_author),
+                author_approved=_count(by_author.filter(status=Experience.Status.APPROVED)),
+                author_rejected=_count(by_author.filter(status=Experience.Status.REJECTED)),
             )
         )
 
@@ -149,6 +218,34 @@ class ExperienceAdmin(admin.ModelAdmin):
         if article is None or not article.is_public():
             return "-"
         return format_html('<a href="{}">{}</a>', article.get_absolute_url(), article.title)
+
+    @admin.display(description=_("beginning"))
+    def excerpt(self, obj):
+        """The first 200 characters, enough to decide most posts from the queue."""
+        body = " ".join(obj.body.split())
+        return body if len(body) <= 200 else body[:200] + "…"
+
+    @admin.display(description=_("signals"))
+    def signals(self, obj):
+        """The warning signs and the author's record, one line each."""
+        lines = []
+        if obj.author_id is not None:
+            if obj.author.date_joined > timezone.now() - NEW_ACCOUNT:
+                lines.append(_("new account"))
+            if obj.author_posts == 1:
+                lines.append(_("first post"))
+        if LINK.search(obj.body):
+            lines.append(_("has links"))
+        if obj.masked_items:
+            lines.append(
+                ngettext("%d item masked", "%d items masked", obj.masked_items) % obj.masked_items
+            )
+        if obj.author_id is not None:
+            lines.append(
+                _("record: %(approved)s approved, %(rejected)s rejected")
+                % {"approved": obj.author_approved, "rejected": obj.author_rejected}
+            )
+        return format_html_join(LINE_BREAK, "{}", ((line,) for line in lines))
 
     @admin.display(description=_("author"), ordering="author__username")
     def author_column(self, obj):
