@@ -13,11 +13,13 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,6 +40,11 @@ def enrol(request):
     """Set up (or replace) the staff member's authenticator app."""
     if not request.user.is_staff:
         raise Http404
+    if user_has_device(request.user) and not request.user.is_verified():
+        # Replacing the app needs the app (or a recovery code): a password alone must not
+        # let anyone put their own authenticator in place of the staff member's.
+        login = reverse("admin:login")
+        return redirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(

@@ -84,3 +84,23 @@ def test_the_admin_login_page_asks_for_the_code():
     page = Client().get("/admin/login/").content.decode()
     assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page
     assert 'href="/accounts/password/reset/"' in page
+
+
+@pytest.mark.django_db
+def test_a_password_alone_cannot_replace_an_enrolled_authenticator(moderator):
+    sign_in_staff(Client(), moderator)  # enrolled: one confirmed app
+    thief = Client()
+    response = thief.post("/accounts/login/", {"username": "moderator", "password": "pw-moderator"})
+    assert response.status_code == 302  # the site's login asks no code
+    page = thief.get("/accounts/two-factor/")
+    assert page.status_code == 302
+    assert page["Location"] == "/admin/login/?next=%2Faccounts%2Ftwo-factor%2F"
+    assert thief.post("/accounts/two-factor/", {"code": "123456"}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=moderator).values_list("name", flat=True)) == ["app"]
+
+
+@pytest.mark.django_db
+def test_a_verified_staff_member_may_replace_their_authenticator(moderator):
+    client = sign_in_staff(Client(), moderator)
+    page = client.get("/accounts/two-factor/")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
