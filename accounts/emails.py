@@ -1,8 +1,12 @@
 """The account e-mails: plain text and HTML, in the site's language (templates/accounts/email/)."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def send(name, to, context, *, request=None):
@@ -18,4 +22,7 @@ def send(name, to, context, *, request=None):
         to=[to],
     )
     message.attach_alternative(render(".html"), "text/html")
-    message.send()
+    try:
+        message.send()
+    except Exception:  # a mail server that is down must not undo or stop what was done
+        logger.exception("could not send the %s e-mail", name)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 RECOVERY_CODES = 10
 PRIVATE = "private, no-store"
@@ -50,6 +50,10 @@ def enrol(request):
         device = TOTPDevice.objects.create(
             user=request.user, name=_("Authenticator app"), confirmed=False
         )
+    elif request.method == "GET":
+        # A new secret each time the page is shown: one seen earlier, by anyone, is dead.
+        device.key = default_key()
+        device.save(update_fields=["key"])
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):

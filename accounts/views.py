@@ -4,10 +4,12 @@ Password reset and change are Django's own views (signed one-time links that
 expire, PASSWORD_RESET_TIMEOUT), with the site's templates and limits.
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -29,6 +31,7 @@ from community.forms import SignupForm
 from community.models import Experience
 from community.views import TOO_MANY, rate_limited, too_many
 
+logger = logging.getLogger(__name__)
 PRIVATE = "private, no-store"
 
 
@@ -56,7 +59,13 @@ def signup(request):
     if request.method == "POST":
         address = ratelimit.client_address(request)
         if not ratelimit.allow("signup-attempt", address):
-            return too_many(request, "registration/signup.html", {"form": form})
+            # Filled again but not checked: its errors would say whether a name is taken.
+            filled = {name: request.POST.get(name, "") for name in ("username", "email")}
+            context = {
+                "form": SignupForm(initial=filled),
+                "notice": _("Too many submissions in the last hour. Please try again later."),
+            }
+            return render(request, "registration/signup.html", context, status=TOO_MANY)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow("signup", address):
             return too_many(request, "registration/signup.html", {"form": form})
@@ -157,6 +166,11 @@ def _link_problem(request, problem):
 @login_required
 def delete(request):
     """Delete the account, after the password and the reader's choice for their posts."""
+    if request.user.is_staff:
+        # The admin history names staff: their accounts are closed by an administrator.
+        response = render(request, "accounts/delete_staff.html", status=403)
+        response["Cache-Control"] = PRIVATE
+        return response
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         keep = form.cleaned_data["approved_posts"] == DeleteAccountForm.KEEP
@@ -192,9 +206,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(self, *args, **kwargs):
+        """Send the link; a mail server that is down gets the same answer as any request."""
+        try:
+            super().send_mail(*args, **kwargs)
+        except Exception:
+            logger.exception("could not send a password reset e-mail")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link: the same answer whether or not the address has an account."""
 
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"

@@ -70,8 +70,13 @@ class ArticleQuerySet(models.QuerySet):
         return upcoming.aggregate(first=models.Min("published_at"))["first"]
 
     def visible_to(self, user):
-        """Return what `user` may open: editors also preview drafts and scheduled articles."""
-        if user.is_staff and user.has_perm("articles.view_article"):
+        """Return what `user` may open: editors also preview drafts and scheduled articles.
+
+        Only when signed in with their second factor (django-otp's middleware adds
+        `is_verified()` to the request's user): a password alone shows nothing unpublished.
+        """
+        verified = getattr(user, "is_verified", None)
+        if user.is_staff and user.has_perm("articles.view_article") and verified and verified():
             return self.all()
         return self.published()
 

@@ -23,7 +23,7 @@ _MISSING = object()
 
 
 @pass_context
-def csrf_field(context):
+def csrf_field(context, shared=False):
     """Render the CSRF token field; empty for the readers the page cache serves.
 
     A reader without a session gets the same page as every other, whether
@@ -33,7 +33,8 @@ def csrf_field(context):
     CSRF failure page offers a fresh form.
     """
     request = context["request"]
-    if pages.shared_with_every_reader(request):
+    # `shared`: markup kept in a fragment every reader gets, whoever renders it first.
+    if shared or pages.shared_with_every_reader(request):
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-fill="{}">',
             reverse("csrf-token"),

@@ -39,7 +39,10 @@ def hide(experience, *, moderator):
     experience.status = Experience.Status.PENDING
     experience.moderated_by = moderator
     experience.moderated_at = timezone.now()
-    experience.save(update_fields=["status", "moderated_by", "moderated_at", "updated_at"])
+    experience.approval_note = ""
+    experience.save(
+        update_fields=["status", "moderated_by", "moderated_at", "approval_note", "updated_at"]
+    )
 
 
 def _decide(experience, status, *, moderator, reason):
@@ -47,8 +50,16 @@ def _decide(experience, status, *, moderator, reason):
     experience.moderated_by = moderator
     experience.moderated_at = timezone.now()
     experience.rejection_reason = reason
+    experience.approval_note = ""
     experience.save(
-        update_fields=["status", "moderated_by", "moderated_at", "rejection_reason", "updated_at"]
+        update_fields=[
+            "status",
+            "moderated_by",
+            "moderated_at",
+            "rejection_reason",
+            "approval_note",
+            "updated_at",
+        ]
     )
     # robust: a mail server that is down is logged, and never undoes or stops a decision.
     transaction.on_commit(lambda: notify_author(experience), robust=True)

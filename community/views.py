@@ -98,10 +98,9 @@ def edit_experience(request, pk):
         experience = form.save(commit=False)
         experience.status = Experience.Status.PENDING
         experience.approval_note = ""
-        with transaction.atomic():
+        with transaction.atomic():  # a rejected post always goes back to a moderator
             experience.save()
             form.save_m2m()
-            moderation.approve_if_trusted(experience)
         return redirect("community:submitted", pk=experience.pk)
     return render(request, "community/experience_form.html", {"form": form, "editing": experience})
 

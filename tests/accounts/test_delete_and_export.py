@@ -155,3 +155,26 @@ def test_a_kept_post_of_a_reader_who_left_can_still_be_moderated(leaver, moderat
     kept.refresh_from_db()
     assert kept.status == Experience.Status.REJECTED and kept.author_name == DELETED_AUTHOR
     assert len(mail.outbox) == 1  # the deletion notice only: nobody to tell
+
+
+@pytest.mark.django_db
+def test_staff_accounts_are_closed_by_an_administrator_not_by_themselves(moderator):
+    from tests.staff import sign_in_staff
+
+    staff = sign_in_staff(Client(), moderator)
+    assert staff.get("/accounts/delete/").status_code == 403
+    assert delete(staff, "delete", password="pw-moderator").status_code == 403
+    assert type(moderator).objects.filter(pk=moderator.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_stops_nothing(settings, make_user):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    user = make_user("leaving")
+    client = Client()
+    client.force_login(user)
+    assert delete(client, "delete")["Location"] == "/"
+    assert not type(user).objects.filter(pk=user.pk).exists()
+    reset = Client().post("/accounts/password/reset/", {"email": "someone@example.com"})
+    assert reset["Location"] == "/accounts/password/reset/sent/"

@@ -104,3 +104,25 @@ def test_a_verified_staff_member_may_replace_their_authenticator(moderator):
     client = sign_in_staff(Client(), moderator)
     page = client.get("/accounts/two-factor/")
     assert page.status_code == 200 and "<svg" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_enrolment_page_shows_a_new_secret(moderator):
+    client = Client()
+    client.force_login(moderator)  # not enrolled yet
+    first = client.get("/accounts/two-factor/").content.decode()
+    second = client.get("/accounts/two-factor/").content.decode()
+    secret = re.compile(r'two-factor__secret">(\w+)<')
+    assert secret.search(first)[1] != secret.search(second)[1]
+    assert TOTPDevice.objects.filter(user=moderator).count() == 1
+
+
+@pytest.mark.django_db
+def test_unpublished_articles_need_the_second_factor(make_article, editor):
+    from articles.models import Article
+
+    draft = make_article("草稿", status=Article.Status.DRAFT)
+    password_only = Client()
+    password_only.force_login(editor)
+    assert password_only.get(draft.get_absolute_url()).status_code == 404
+    assert sign_in_staff(Client(), editor).get(draft.get_absolute_url()).status_code == 200

@@ -85,3 +85,16 @@ def test_moderators_revoke_and_restore_trust_from_the_queue(author, moderator):
 def test_trusted_authors_are_off_when_the_setting_is_zero(settings, author):
     settings.TRUSTED_AUTHOR_APPROVALS = 0
     assert post(author)[0].status == Experience.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_rejected_post_sent_again_always_waits_for_a_moderator(
+    author, make_experience, moderator
+):
+    rejected = make_experience("被拒后修改的经历", author=author)
+    moderation.reject(rejected, moderator=moderator, reason="请删去单位名称")
+    client = Client()
+    client.force_login(author)
+    client.post(f"/experiences/{rejected.pk}/edit/", {"title": "被拒后修改的经历", "body": BODY})
+    rejected.refresh_from_db()
+    assert rejected.status == Experience.Status.PENDING and rejected.approval_note == ""
