@@ -11,7 +11,7 @@ row of ModerationDigest records each one sent.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -38,13 +38,15 @@ def send_if_due(now=None):
     oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
     if oldest is None or now - oldest <= period:
         return None
-    # One at a time: a second worker waits here, then sees the row the first made.
-    last = ModerationDigest.objects.select_for_update().order_by("-sent_at").first()
+    # One worker at a time: the others wait on the Moderators group's row, then read
+    # the digest the first recorded (each statement sees what was committed before it).
+    group = Group.objects.select_for_update().filter(name="Moderators").first()
+    if group is None:
+        return None
+    last = ModerationDigest.objects.order_by("-sent_at").first()
     if last is not None and now - last.sent_at < period:
         return None
-    moderators = (
-        get_user_model().objects.filter(groups__name="Moderators", is_active=True).exclude(email="")
-    )
+    moderators = group.user_set.filter(is_active=True).exclude(email="")
     digest = ModerationDigest.objects.create(
         sent_at=now, pending=pending.count(), oldest_since=oldest
     )

@@ -29,7 +29,9 @@ _SALT = "community.members.email"
 def name_key(username):
     """Return the key that names readers could mistake for `username` share."""
     name = unicodedata.normalize("NFKC", username)
-    found = _confusables().is_confusable(name, greedy=True, preferred_aliases=["latin", "common"])
+    # Latin preferred: Cyrillic, Greek and common characters (digits) that look like a
+    # Latin letter become it ("B0B" and "BOB", "reader1" and "readerl" share a key).
+    found = _confusables().is_confusable(name, greedy=True, preferred_aliases=["latin"])
     for character in found or ():
         latin = [glyph["c"] for glyph in character["homoglyphs"] if glyph["c"].isascii()]
         if latin:

@@ -134,12 +134,17 @@ def test_invalid_sign_up_forms_count_too(settings):
         ("chen_mam\u0430", True),  # Cyrillic а
         ("CHEN_MAMA", True),
         ("ｃhen_mama", True),  # full-width ｃ
+        ("chen_marna", False),  # a different name, if close
+        ("chen_mama", True),
         ("chen_mama2", False),
         ("陈mama", False),
+        ("BOB", True),
+        ("bob", True),
     ],
 )
 def test_names_that_look_like_an_existing_one_are_refused(make_user, name, refused):
     make_user("chen_mama")
+    make_user("B0B")  # a zero: "BOB" below would pass for it
     response = Client().post(
         "/accounts/signup/",
         {
