@@ -131,13 +131,14 @@ class ExperienceAdmin(admin.ModelAdmin):
         "author_column",
         "excerpt",
         "signals",
+        "reviewer",
         "age",
         "report_count",
         "status",
     ]
     list_display_links = ["title"]
     list_filter = ["status", SignalFilter, "created_at", "moderated_at"]
-    list_select_related = ["author"]
+    list_select_related = ["author", "claim__moderator"]
     search_fields = ["title", "body", "author__username"]
     actions = [
         "approve_selected",
@@ -218,6 +219,33 @@ class ExperienceAdmin(admin.ModelAdmin):
         if article is None or not article.is_public():
             return "-"
         return format_html('<a href="{}">{}</a>', article.get_absolute_url(), article.title)
+
+    @admin.display(description=_("being reviewed by"))
+    def reviewer(self, obj):
+        claim = getattr(obj, "claim", None)
+        if claim is None or claim.expires_at <= timezone.now():
+            return ""
+        return claim.moderator.get_username()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a pending post claims it; a claim by someone else is shown instead."""
+        experience = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and experience is not None
+            and experience.status == Experience.Status.PENDING
+            and self.has_change_permission(request, experience)
+        ):
+            holder = moderation.claim(experience, moderator=request.user)
+            if holder.moderator_id != request.user.pk:
+                until = timezone.localtime(holder.expires_at)
+                self.message_user(
+                    request,
+                    _("%(name)s is reviewing this post (until %(time)s).")
+                    % {"name": holder.moderator.get_username(), "time": f"{until:%H:%M}"},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("beginning"))
     def excerpt(self, obj):
@@ -364,11 +392,34 @@ class ExperienceAdmin(admin.ModelAdmin):
         """Apply `decide` to each post and log it in the admin history; return how many."""
         # A loop through the workflow, not update(): each decision is recorded,
         # logged and, for approvals and rejections, e-mailed to its author.
-        posts = list(posts)
+        decided, elsewhere, claimed = 0, [], []
+        now = timezone.now()
         for experience in posts:
-            decide(experience)
+            holder = getattr(experience, "claim", None)
+            if holder and holder.moderator_id != request.user.pk and holder.expires_at > now:
+                claimed.append(experience.title)
+            try:
+                decide(experience)
+            except moderation.AlreadyDecided:
+                elsewhere.append(experience.title)
+                continue
             self.log_change(request, experience, log_message)
-        return len(posts)
+            decided += 1
+        if claimed:
+            self.message_user(
+                request,
+                _("Another moderator was reviewing: %(titles)s. Tell them you decided.")
+                % {"titles": "、".join(claimed)},
+                messages.WARNING,
+            )
+        if elsewhere:
+            self.message_user(
+                request,
+                _("Decided by someone else meanwhile, so left as they are: %(titles)s.")
+                % {"titles": "、".join(elsewhere)},
+                messages.WARNING,
+            )
+        return decided
 
     def get_urls(self):
         hide = self.admin_site.admin_view(self.hide_view)

@@ -299,3 +299,25 @@ class SavedReason(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Claim(models.Model):
+    """A moderator reviewing a pending post: others are told, for CLAIM_MINUTES."""
+
+    experience = models.OneToOneField(
+        Experience, on_delete=models.CASCADE, related_name="claim", verbose_name=_("experience")
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    expires_at = models.DateTimeField(_("claimed until"))
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self):
+        return f"{self.experience_id} → {self.moderator}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import members
-from community.models import Experience, Report
+from community.models import Claim, Experience, Report
 
 # Younger accounts' reports count half (REPORT_THRESHOLD is a weighted score).
 NEW_ACCOUNT = datetime.timedelta(days=7)
@@ -19,6 +19,13 @@ NEW_ACCOUNT = datetime.timedelta(days=7)
 
 class AlreadyReported(Exception):
     """The reader has reported this experience before."""
+
+
+class AlreadyDecided(Exception):
+    """Another moderator decided on the post since this one loaded it."""
+
+
+CLAIM_MINUTES = 15
 
 
 @transaction.atomic
@@ -46,6 +53,11 @@ def hide(experience, *, moderator):
 
 
 def _decide(experience, status, *, moderator, reason):
+    # Two moderators deciding at once: the second finds the row changed and stops.
+    current = Experience.objects.select_for_update().get(pk=experience.pk)
+    if (current.status, current.moderated_at) != (experience.status, experience.moderated_at):
+        raise AlreadyDecided
+    Claim.objects.filter(experience=experience).delete()
     experience.status = status
     experience.moderated_by = moderator
     experience.moderated_at = timezone.now()
@@ -182,3 +194,30 @@ def approve_if_trusted(experience):
         update_fields=["status", "moderated_by", "moderated_at", "approval_note", "updated_at"]
     )
     return True
+
+
+def claim(experience, *, moderator):
+    """Claim a pending post for `moderator` for CLAIM_MINUTES; return who holds it now.
+
+    A claim by someone else that has not expired is left alone (and returned), so
+    the second moderator to open the post is told who is on it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        held = (
+            Claim.objects.select_for_update()
+            .filter(experience=experience, expires_at__gt=now)
+            .exclude(moderator=moderator)
+            .select_related("moderator")
+            .first()
+        )
+        if held is not None:
+            return held
+        mine, _ = Claim.objects.update_or_create(
+            experience=experience,
+            defaults={
+                "moderator": moderator,
+                "expires_at": now + datetime.timedelta(minutes=CLAIM_MINUTES),
+            },
+        )
+        return mine
