@@ -1,6 +1,28 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from caching import ratelimit
+
+
+def check_allowed(user):
+    """Count one check of `user`'s password; refuse once their hourly allowance is used.
+
+    The same count as the login throttle's per-name one ("login-user"): a session
+    that is not its owner's cannot guess the password through these forms either.
+    """
+    if not ratelimit.allow("login-user", ratelimit.login_name(user.get_username())):
+        raise ValidationError(
+            _("Too many password attempts in the last hour. Please try again later."),
+            code="too_many",
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def clean_old_password(self):
+        check_allowed(self.user)
+        return super().clean_old_password()
 
 
 class PasswordCheckMixin:
@@ -19,6 +41,7 @@ class PasswordCheckMixin:
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        check_allowed(self.user)
         if not self.user.check_password(password):
             raise ValidationError(_("That is not your current password."), code="wrong_password")
         return password

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts import emails
 from accounts.deletion import delete_account
 from accounts.exporting import as_json, export
-from accounts.forms import DeleteAccountForm, EmailChangeForm
+from accounts.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
 from caching import ratelimit
 from community import members
 from community.forms import SignupForm
@@ -198,6 +198,7 @@ def download(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 

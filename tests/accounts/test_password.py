@@ -119,3 +119,23 @@ def test_a_signed_in_reader_changes_their_password(reader):
     assert changed["Location"] == "/accounts/"
     assert client.get("/accounts/").status_code == 200  # still signed in
     assert Client().login(username="reader", password=NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/accounts/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}),
+        ("/accounts/", {"email": "new@example.com"}),
+    ],
+)
+def test_a_signed_in_session_cannot_guess_the_password_without_limit(settings, reader, url, fields):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-user": 2}
+    client = Client()
+    client.force_login(reader)
+    password = "old_password" if url == "/accounts/password/" else "password"
+    for guess in ("guess-1", "guess-2"):
+        client.post(url, {**fields, password: guess})
+    blocked = client.post(url, {**fields, password: PASSWORD})
+    assert blocked.status_code == 200 and "尝试次数过多" in blocked.content.decode()
+    assert Client().login(username="reader", password=PASSWORD)  # unchanged
