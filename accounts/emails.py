@@ -14,7 +14,10 @@ def send(name, to, context, *, request=None):
     context = {**context, "site_name": settings.SITE_NAME}
     if request is not None:
         context["site_url"] = request.build_absolute_uri("/").rstrip("/")
-    render = lambda suffix: render_to_string(f"accounts/email/{name}{suffix}", context)  # noqa: E731
+
+    def render(suffix):
+        return render_to_string(f"accounts/email/{name}{suffix}", context)
+
     message = EmailMultiAlternatives(
         subject=" ".join(render("_subject.txt").split()),
         body=render(".txt"),

@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 RECOVERY_CODES = 10
-PRIVATE = "private, no-store"
 
 
 class CodeForm(forms.Form):
@@ -35,6 +35,7 @@ class CodeForm(forms.Form):
     )
 
 
+@never_cache  # the secret and the recovery codes are for this browser only
 @login_required
 def enrol(request):
     """Set up (or replace) the staff member's authenticator app."""
@@ -59,12 +60,10 @@ def enrol(request):
         if device.verify_token(form.cleaned_data["code"].strip()):
             codes = _confirm(device)
             otp_login(request, device)
-            return _private(
-                render(
-                    request,
-                    "accounts/two_factor_codes.html",
-                    {"codes": codes, "next": _next(request)},
-                )
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": _next(request)},
             )
         form.add_error(
             "code",
@@ -77,7 +76,7 @@ def enrol(request):
         "secret": b32encode(device.bin_key).decode(),
         "next": _next(request),
     }
-    return _private(render(request, "accounts/two_factor.html", context))
+    return render(request, "accounts/two_factor.html", context)
 
 
 @transaction.atomic
@@ -98,8 +97,3 @@ def _next(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return "/admin/"
     return target
-
-
-def _private(response):
-    response["Cache-Control"] = PRIVATE
-    return response

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import emails
@@ -32,7 +33,6 @@ from community.models import Experience
 from community.views import TOO_MANY, rate_limited, too_many
 
 logger = logging.getLogger(__name__)
-PRIVATE = "private, no-store"
 
 
 class LoginView(auth_views.LoginView):
@@ -81,6 +81,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+@never_cache  # every account page is the reader's own: private, never stored
 @login_required
 def account(request):
     """The account page: the e-mail address, the password, the reader's posts and data."""
@@ -113,9 +114,7 @@ def _account_page(request, form, status=200):
         "posts": posts,
         "staff": request.user.is_staff,
     }
-    response = render(request, "accounts/account.html", context, status=status)
-    response["Cache-Control"] = PRIVATE
-    return response
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @login_required
@@ -163,14 +162,13 @@ def _link_problem(request, problem):
     return render(request, "accounts/link_problem.html", {"problem": problem}, status=400)
 
 
+@never_cache
 @login_required
 def delete(request):
     """Delete the account, after the password and the reader's choice for their posts."""
     if request.user.is_staff:
         # The admin history names staff: their accounts are closed by an administrator.
-        response = render(request, "accounts/delete_staff.html", status=403)
-        response["Cache-Control"] = PRIVATE
-        return response
+        return render(request, "accounts/delete_staff.html", status=403)
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         keep = form.cleaned_data["approved_posts"] == DeleteAccountForm.KEEP
@@ -181,11 +179,10 @@ def delete(request):
         messages.success(request, _("Your account is deleted. Thank you for being here."))
         return redirect("home")
     published = Experience.objects.filter(author=request.user).approved().count()
-    response = render(request, "accounts/delete.html", {"form": form, "published": published})
-    response["Cache-Control"] = PRIVATE
-    return response
+    return render(request, "accounts/delete.html", {"form": form, "published": published})
 
 
+@never_cache
 @login_required
 def download(request):
     """Download my data (PIPL art. 45): a JSON file of everything the site holds about me."""
@@ -193,7 +190,6 @@ def download(request):
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     name = f"account-{request.user.get_username()}.json"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["Cache-Control"] = PRIVATE
     return response
 
 
