@@ -1,6 +1,12 @@
 """Mask personal data in user posts: mobile numbers, resident IDs, bank cards, e-mails,
-and WeChat IDs and QQ numbers written after their keyword."""
+and WeChat IDs and QQ numbers written after their keyword.
 
+People write numbers in odd ways to get them past filters, so a mobile number counts in
+every form a reader would still dial: grouped or with one separator between any digits,
+in full-width digits, in Chinese numerals (一三八, 幺 for 1, 〇 or 零 for 0, capital 壹贰叁)
+or a mix of them; e-mail addresses count in full-width letters too."""
+
+import functools
 import re
 from dataclasses import dataclass
 
@@ -8,8 +14,12 @@ from dataclasses import dataclass
 _D = "[0-9０-９]"
 # Separators people type between digit groups: ASCII and full-width dashes, spaces of
 # every width (an IME gives U+3000, a copied web page U+00A0).
-_SEPARATORS = " -－\u3000\u00a0"
+_SEPARATORS = " -－\u3000\u00a0./．／"
 _SEP = r"[ \-－\u3000\u00a0]"
+# A mobile number's digits may also be Chinese numerals, and dots or slashes may separate
+# them; not commas or 、, which separate amounts and list items.
+_PD = "[0-9０-９〇零一幺二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖]"
+_PSEP = r"[ \-－\u3000\u00a0./．／]"
 # No digit of either width may touch a number, or we would cut a piece out of a longer run.
 # Four stars in a row are an earlier mask, not Markdown emphasis (at most "***"): a number
 # glued to them is the kept end of a masked one, and re-reading it would break idempotence.
@@ -18,6 +28,8 @@ _END = rf"(?!{_D})"
 # A grouped card does not continue a run of groups ("1234 5678 …"), also once that run has been
 # masked ("**** 5678 …"); a list bullet ("* 6222 …") is still a start.
 _GROUP_START = rf"(?<![0-9０-９]{_SEP})(?<!\*\*{_SEP})"
+# Full-width ASCII (U+FF01-U+FF5E) to ASCII, one character for one.
+_HALF_WIDTH = {0xFF01 + offset: 0x21 + offset for offset in range(94)}
 _TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 # Characters that may not come right before a local part (see the look-behind below).
@@ -52,12 +64,22 @@ _CARD_RE = re.compile(
 )
 
 _COUNTRY_CODE = "(?:[(（][+＋]?[8８][6６][)）]|[+＋]?[8８][6６]|[0０]{2}[8８][6６])"
+_PHONE_START = rf"(?<!{_PD})(?<!\*{{4}})"
+_PHONE_END = rf"(?!{_PD})"
 _PHONE_RE = re.compile(
-    rf"{_START}(?P<prefix>{_COUNTRY_CODE}{_SEP}?)?"
+    rf"{_PHONE_START}(?P<prefix>{_COUNTRY_CODE}{_PSEP}?)?"
     # 11 digits as one run, grouped 3-4-4, or grouped 3-8.
-    rf"(?P<number>[1１][3-9３-９](?:{_D}{{9}}"
-    rf"|{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{4}}"
-    rf"|{_D}{_SEP}{_D}{{8}})){_END}"
+    rf"(?P<number>[1１一壹幺][3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖](?:{_PD}{{9}}"
+    rf"|{_PD}{_PSEP}{_PD}{{4}}{_PSEP}{_PD}{{4}}"
+    rf"|{_PD}{_PSEP}{_PD}{{8}})){_PHONE_END}"
+)
+# Any single separator between any two digits ("1 3 8 1 2 3 4 5 6 7 8", "1381.234.5678"),
+# but only as a run of exactly 11 digits: a digit one separator away on either side means a
+# longer list of numbers, which is left alone.
+_SPACED_PHONE_RE = re.compile(
+    rf"{_PHONE_START}(?<!{_PD}{_PSEP})(?P<prefix>{_COUNTRY_CODE}{_PSEP}?)?"
+    rf"(?P<number>[1１一壹幺]{_PSEP}?[3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖]"
+    rf"(?:{_PSEP}?{_PD}){{9}})(?!{_PSEP}?{_PD})"
 )
 
 # Contact IDs count only after a keyword that says what they are ("微信：abc_123",
@@ -78,7 +100,7 @@ _QQ_KEYWORD = rf"(?:扣扣|企鹅|(?<![A-Za-z])(?i:qq)){_GAP}"
 _WECHAT_RE = re.compile(
     rf"(?P<keyword>{_WECHAT_KEYWORD})(?P<id>[A-Za-z][A-Za-z0-9_\-]{{5,19}})(?![A-Za-z0-9_\-])"
 )
-_QQ_RE = re.compile(rf"(?P<keyword>{_QQ_KEYWORD})(?P<id>[1-9][0-9]{{4,11}})(?![0-9])")
+_QQ_RE = re.compile(rf"(?P<keyword>{_QQ_KEYWORD})(?P<id>[1-9１-９]{_D}{{4,11}})(?!{_D})")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"
@@ -162,21 +184,6 @@ def _mask_contact(match: re.Match[str]) -> str:
     return match["keyword"] + contact[:2] + "*" * (len(contact) - 2)
 
 
-# Order matters. E-mails go first because their local parts often are phone or QQ numbers,
-# which should count as one e-mail rather than a phone plus a stray e-mail. IDs and bank cards
-# go before phones because their digit runs are longer; IDs go before cards because an
-# 18-digit ID may also pass Luhn, and the ID check is the stricter one.
-_PASSES = (
-    (_EMAIL_RE, _mask_email),
-    (_ID_RE, _mask_id),
-    (_CARD_RE, _mask_card),
-    (_PHONE_RE, _mask_phone),
-    # Last: a phone number written after 微信 is masked as a phone number.
-    (_WECHAT_RE, _mask_contact),
-    (_QQ_RE, _mask_contact),
-)
-
-
 def _substitute(pattern: re.Pattern[str], mask, text: str) -> tuple[str, int]:
     """Apply one pass; `mask` returns None for a match that is not personal data."""
     count = 0
@@ -192,10 +199,45 @@ def _substitute(pattern: re.Pattern[str], mask, text: str) -> tuple[str, int]:
     return pattern.sub(replace, text), count
 
 
+def _mask_emails(text: str) -> tuple[str, int]:
+    """Mask e-mail addresses, also those typed in full-width letters (ａｂｃ＠ｑｑ．ｃｏｍ).
+
+    Full-width forms and ASCII have one character each, so addresses are found in a
+    half-width copy and cut out of the text at the same places; the masked address is
+    written in ASCII.
+    """
+    pieces, last, count = [], 0, 0
+    for match in _EMAIL_RE.finditer(text.translate(_HALF_WIDTH)):
+        masked = _mask_email(match)
+        if masked is not None:
+            pieces += [text[last : match.start()], masked]
+            last = match.end()
+            count += 1
+    pieces.append(text[last:])
+    return "".join(pieces), count
+
+
+# Order matters. E-mails go first because their local parts often are phone or QQ numbers,
+# which should count as one e-mail rather than a phone plus a stray e-mail. IDs and bank cards
+# go before phones because their digit runs are longer; IDs go before cards because an
+# 18-digit ID may also pass Luhn, and the ID check is the stricter one. Grouped phone numbers
+# go before the spaced-out form, whose stricter edges would miss one beside other numbers.
+_PASSES = (
+    _mask_emails,
+    functools.partial(_substitute, _ID_RE, _mask_id),
+    functools.partial(_substitute, _CARD_RE, _mask_card),
+    functools.partial(_substitute, _PHONE_RE, _mask_phone),
+    functools.partial(_substitute, _SPACED_PHONE_RE, _mask_phone),
+    # Last: a phone number written after 微信 is masked as a phone number.
+    functools.partial(_substitute, _WECHAT_RE, _mask_contact),
+    functools.partial(_substitute, _QQ_RE, _mask_contact),
+)
+
+
 def mask_personal_data(text: str) -> MaskResult:
     """Return the text with personal data masked by '*' and how many items were masked."""
     total = 0
-    for pattern, mask in _PASSES:
-        text, count = _substitute(pattern, mask, text)
+    for mask_pass in _PASSES:
+        text, count = mask_pass(text)
         total += count
     return MaskResult(text=text, count=total)
