@@ -21,14 +21,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community import moderation
-from community.models import Experience, Member, Report, SavedReason
+from community import charts, dashboard, moderation, watching
+from community.models import Experience, Member, Report, SavedReason, WatchedWord
 
 
 def _count(posts):
@@ -66,7 +67,16 @@ class RejectionForm(forms.Form):
         return cleaned
 
 
+class SingleRejectionForm(RejectionForm):
+    """Rejecting one post from its row: the saved reasons as a list to pick with the keys."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["saved"].widget = forms.RadioSelect(choices=self.fields["saved"].choices)
+
+
 NEW_ACCOUNT = datetime.timedelta(hours=24)
+EXCERPT_LENGTH = 200
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 LINE_BREAK = mark_safe("<br>")  # noqa: S308  # nosec B308 B703  (a constant)
 
@@ -81,9 +91,12 @@ class SignalFilter(admin.SimpleListFilter):
         return [
             ("new-account", _("new account (under 24 h)")),
             ("first-post", _("first post")),
+            ("unconfirmed", _("author without a confirmed e-mail")),
+            ("watched", _("watched words")),
             ("links", _("has links")),
             ("reported", _("reported")),
             ("masked", _("personal data masked")),
+            ("rejected-before", _("author had posts rejected")),
         ]
 
     def queryset(self, request, queryset):
@@ -92,13 +105,138 @@ class SignalFilter(admin.SimpleListFilter):
                 return queryset.filter(author__date_joined__gt=timezone.now() - NEW_ACCOUNT)
             case "first-post":
                 return queryset.filter(author_posts=1)
+            case "unconfirmed":
+                return queryset.filter(author__isnull=False, author_confirmed=False)
+            case "watched":
+                return queryset.exclude(watched_categories="")
             case "links":
                 return queryset.filter(Q(body__icontains="http") | Q(body__icontains="www."))
             case "reported":
                 return queryset.filter(report_total__gt=0)
             case "masked":
                 return queryset.filter(masked_items__gt=0)
+            case "rejected-before":
+                return queryset.filter(author_rejected__gt=0)
         return queryset
+
+
+class WatchedCategoryFilter(admin.SimpleListFilter):
+    """The queue narrowed to posts a flag rule of one category matched."""
+
+    title = _("watched-word category")
+    parameter_name = "watched"
+
+    def lookups(self, request, model_admin):
+        return WatchedWord.Category.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in WatchedWord.Category.values:
+            # Categories are single words none of which contains another.
+            return queryset.filter(watched_categories__contains=self.value())
+        return queryset
+
+
+def mark_spans(text, spans, limit=None):
+    """`text` escaped, with `spans` ([start, end, category]) in <mark>, whitespace collapsed.
+
+    With `limit`, only the first `limit` characters are shown, then "…".
+    """
+    marked = [False] * len(text)
+    for start, end, _category in spans:
+        for index in range(max(start, 0), min(end, len(text))):
+            marked[index] = True
+    pieces, shown, open_mark, space = [], 0, False, False
+    for char, in_mark in zip(text, marked, strict=True):
+        if char.isspace():
+            space = shown > 0
+            continue
+        if limit is not None and shown >= limit:
+            pieces.append("</mark>…" if open_mark else "…")
+            open_mark = False
+            break
+        if space:
+            # A space inside a match stays marked ("征 信 修 复"); one after it does not.
+            if open_mark and not in_mark:
+                pieces.append("</mark>")
+                open_mark = False
+            pieces.append(" ")
+            space = False
+            shown += 1
+        if in_mark != open_mark:
+            pieces.append("<mark>" if in_mark else "</mark>")
+            open_mark = in_mark
+        pieces.append(conditional_escape(char))
+        shown += 1
+    if open_mark:
+        pieces.append("</mark>")
+    return mark_safe("".join(pieces))  # noqa: S308  # nosec B308 B703 (each character escaped)
+
+
+class WatchedWordForm(forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("Save it anyway"),
+        required=False,
+        help_text=_("Needed only when the rule matches posts moderators already approved."),
+    )
+
+    class Meta:
+        model = WatchedWord
+        fields = ["pattern", "is_regex", "category", "action"]
+
+    def clean(self):
+        """Refuse an unsafe rule; ask before saving one that matches approved posts."""
+        cleaned = super().clean()
+        self.matched = 0
+        if "pattern" not in cleaned:
+            return cleaned
+        try:
+            matcher = watching.compile_rule(cleaned["pattern"], cleaned.get("is_regex"))
+        except watching.UnsafeRule as error:
+            self.add_error("pattern", str(error))
+            return cleaned
+        rule = watching.Rule(cleaned.get("category"), cleaned.get("action"), matcher)
+        recent = Experience.objects.approved().order_by("-moderated_at", "-pk")[:RECENT_APPROVED]
+        posts = list(recent.values_list("title", "body"))
+        self.matched = sum(1 for post in posts if watching.matching_count(rule, post))
+        if self.matched and not cleaned.get("confirm"):
+            raise forms.ValidationError(
+                ngettext(
+                    "This rule matches %(count)d of the last %(total)d approved posts. "
+                    "Narrow it, or tick “Save it anyway”.",
+                    "This rule matches %(count)d of the last %(total)d approved posts. "
+                    "Narrow it, or tick “Save it anyway”.",
+                    self.matched,
+                )
+                % {"count": self.matched, "total": len(posts)},
+                code="matches_approved",
+            )
+        return cleaned
+
+
+RECENT_APPROVED = 100
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    form = WatchedWordForm
+    list_display = ["pattern", "is_regex", "category", "action", "updated_at"]
+    list_filter = ["category", "action", "is_regex"]
+    search_fields = ["pattern"]
+    fields = ["pattern", "is_regex", "category", "action", "confirm"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.matched:
+            self.message_user(
+                request,
+                ngettext(
+                    "Saved although it matches %d recently approved post.",
+                    "Saved although it matches %d recently approved posts.",
+                    form.matched,
+                )
+                % form.matched,
+                messages.WARNING,
+            )
 
 
 @admin.register(SavedReason)
@@ -135,9 +273,10 @@ class ExperienceAdmin(admin.ModelAdmin):
         "age",
         "report_count",
         "status",
+        "decide",
     ]
     list_display_links = ["title"]
-    list_filter = ["status", SignalFilter, "created_at", "moderated_at"]
+    list_filter = ["status", SignalFilter, WatchedCategoryFilter, "created_at", "moderated_at"]
     list_select_related = ["author", "claim__moderator"]
     search_fields = ["title", "body", "author__username"]
     actions = [
@@ -154,6 +293,7 @@ class ExperienceAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "masked_items",
+        "watched_matches",
         "moderated_by",
         "moderated_at",
         "approval_note",
@@ -168,6 +308,7 @@ class ExperienceAdmin(admin.ModelAdmin):
                     "author",
                     "created_at",
                     "masked_items",
+                    "watched_matches",
                     "status",
                     "moderated_by",
                     "moderated_at",
@@ -247,11 +388,52 @@ class ExperienceAdmin(admin.ModelAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    class Media:
+        css = {"all": ["community/queue.css"]}
+        js = ["community/queue.js"]
+
     @admin.display(description=_("beginning"))
     def excerpt(self, obj):
-        """The first 200 characters, enough to decide most posts from the queue."""
-        body = " ".join(obj.body.split())
-        return body if len(body) <= 200 else body[:200] + "…"
+        """The first 200 characters, enough to decide most posts from the queue, with what
+        watched words flagged marked."""
+        return mark_spans(obj.body, obj.watched_spans.get("body", []), limit=EXCERPT_LENGTH)
+
+    @admin.display(description=_("watched words"))
+    def watched_matches(self, obj):
+        """The categories flag rules found, and the title and body with the matches marked."""
+        if not obj.watched_categories:
+            return "-"
+        return format_html(
+            "<p>{}</p><p><strong>{}</strong></p><p>{}</p>",
+            self._category_labels(obj),
+            mark_spans(obj.title, obj.watched_spans.get("title", [])),
+            mark_spans(obj.body, obj.watched_spans.get("body", [])),
+        )
+
+    @staticmethod
+    def _category_labels(obj):
+        codes = obj.watched_categories.split(",")
+        return "、".join(
+            str(WatchedWord.Category(code).label)
+            for code in codes
+            if code in WatchedWord.Category.values
+        )
+
+    @admin.display(description=_("decide"))
+    def decide(self, obj):
+        """Approve and Reject on the row of a pending post; they work without JavaScript."""
+        if obj.status != Experience.Status.PENDING:
+            return ""
+        return format_html(
+            '<button type="submit" class="button queue-approve" formaction="{}" '
+            'formnovalidate data-key="a">{}</button> '
+            '<button type="submit" class="button queue-reject" formaction="{}" '
+            'formnovalidate data-key="r">{}</button>',
+            reverse("admin:community_experience_approve", args=[obj.pk]),
+            _("Approve"),
+            reverse("admin:community_experience_reject", args=[obj.pk]),
+            _("Reject…"),
+        )
 
     @admin.display(description=_("signals"))
     def signals(self, obj):
@@ -264,6 +446,10 @@ class ExperienceAdmin(admin.ModelAdmin):
                 lines.append(_("first post"))
         if LINK.search(obj.body):
             lines.append(_("has links"))
+        if obj.watched_categories:
+            lines.append(_("watched words: %s") % self._category_labels(obj))
+        if obj.report_total:
+            lines.append(ngettext("%d report", "%d reports", obj.report_total) % obj.report_total)
         if obj.masked_items:
             lines.append(
                 ngettext("%d item masked", "%d items masked", obj.masked_items) % obj.masked_items
@@ -422,11 +608,189 @@ class ExperienceAdmin(admin.ModelAdmin):
         return decided
 
     def get_urls(self):
-        hide = self.admin_site.admin_view(self.hide_view)
+        def view(function):
+            return self.admin_site.admin_view(function)
+
         return [
-            path("<int:object_id>/hide/", hide, name="community_experience_hide"),
+            path("<int:object_id>/hide/", view(self.hide_view), name="community_experience_hide"),
+            path(
+                "<int:object_id>/approve/",
+                view(self.approve_view),
+                name="community_experience_approve",
+            ),
+            path(
+                "<int:object_id>/reject/",
+                view(self.reject_view),
+                name="community_experience_reject",
+            ),
+            path("dashboard/", view(self.dashboard_view), name="community_experience_dashboard"),
             *super().get_urls(),
         ]
+
+    def dashboard_view(self, request):
+        """Charts of the queue and the decisions over the last 30 or 90 days."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        period = 90 if request.GET.get("days") == "90" else 30
+        figures = dashboard.build(period)
+
+        def day(value):
+            return f"{value:%m-%d}"
+
+        def per_day(points):
+            return [(day(date), value) for date, value in points]
+
+        sections = [
+            (
+                _("Posts waiting"),
+                charts.line_chart(
+                    "pending",
+                    _("Posts waiting at the end of each day"),
+                    _("One point a day, oldest on the left."),
+                    per_day(figures.pending),
+                    unit=_("posts"),
+                ),
+                figures.pending,
+            ),
+            (
+                _("Median time to a decision"),
+                charts.bar_chart(
+                    "decision",
+                    _("Median hours from submission to a moderator's decision, by day"),
+                    _("One bar a day with decisions, oldest on the left."),
+                    per_day(figures.decision_hours),
+                    unit=_("hours"),
+                ),
+                [(date, value) for date, value in figures.decision_hours if value is not None],
+            ),
+            (
+                _("Decisions by moderator"),
+                charts.hbar_chart(
+                    "moderators",
+                    _("Approvals and rejections by moderator"),
+                    _("One bar a moderator, most decisions first."),
+                    figures.by_moderator,
+                ),
+                figures.by_moderator,
+            ),
+            (
+                _("Rejection reasons"),
+                charts.hbar_chart(
+                    "reasons",
+                    _("Rejections by saved reason"),
+                    _("One bar a reason, most used first."),
+                    figures.reasons,
+                ),
+                figures.reasons,
+            ),
+            (
+                _("Reports from readers"),
+                charts.bar_chart(
+                    "reports",
+                    _("Reports from readers, by day"),
+                    _("One bar a day, oldest on the left."),
+                    per_day(figures.reports),
+                    unit=_("reports"),
+                ),
+                [(date, value) for date, value in figures.reports if value],
+            ),
+        ]
+        return TemplateResponse(
+            request,
+            "admin/community/experience/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Moderation dashboard"),
+                "opts": self.model._meta,
+                "period": period,
+                "periods": dashboard.PERIODS,
+                "sections": sections,
+            },
+        )
+
+    def _pending_post(self, request, object_id):
+        """The post a row button is about, or None (with a message) if it was decided."""
+        experience = get_object_or_404(
+            Experience.objects.select_related("author", "claim__moderator"), pk=object_id
+        )
+        if not self.has_change_permission(request, experience):
+            raise PermissionDenied
+        if experience.status != Experience.Status.PENDING:
+            self.message_user(
+                request,
+                _("“%(title)s” was decided by someone else meanwhile, so it is left as it is.")
+                % {"title": experience.title},
+                messages.WARNING,
+            )
+            return None
+        return experience
+
+    def _back_to_queue(self, request):
+        """Where the moderator came from in the queue (its filters and page), or the queue."""
+        target = request.POST.get("next") or request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ) and target.startswith(reverse("admin:community_experience_changelist")):
+            return redirect(target)
+        return redirect("admin:community_experience_changelist")
+
+    def approve_view(self, request, object_id):
+        """The row's Approve button (a POST from the queue's form)."""
+        if request.method != "POST":
+            return self._back_to_queue(request)
+        experience = self._pending_post(request, object_id)
+        if experience is not None:
+            decided = self._decide_each(
+                request,
+                [experience],
+                lambda post: moderation.approve(post, moderator=request.user),
+                _("Approved."),
+            )
+            if decided:
+                self.message_user(
+                    request,
+                    _("Approved: %(title)s") % {"title": experience.title},
+                    messages.SUCCESS,
+                )
+        return self._back_to_queue(request)
+
+    def reject_view(self, request, object_id):
+        """The row's Reject button: pick a saved reason or write one, then back to the queue."""
+        experience = self._pending_post(request, object_id)
+        if experience is None:
+            return self._back_to_queue(request)
+        deciding = request.method == "POST" and "decide" in request.POST
+        form = SingleRejectionForm(request.POST if deciding else None)
+        if form.is_valid():
+            reason = form.cleaned_data["text"]
+            decided = self._decide_each(
+                request,
+                [experience],
+                lambda post: moderation.reject(post, moderator=request.user, reason=reason),
+                _("Rejected: %s") % reason,
+            )
+            if decided:
+                self.message_user(
+                    request,
+                    _("Rejected: %(title)s") % {"title": experience.title},
+                    messages.SUCCESS,
+                )
+            return self._back_to_queue(request)
+        return TemplateResponse(
+            request,
+            "admin/community/experience/reject_one.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject this post"),
+                "opts": self.model._meta,
+                "form": form,
+                "experience": experience,
+                "excerpt": mark_spans(
+                    experience.body, experience.watched_spans.get("body", []), limit=600
+                ),
+                "next": request.POST.get("next") or request.GET.get("next") or "",
+            },
+        )
 
     def hide_view(self, request, object_id):
         """Confirm, then take one approved post off the site (from its change page)."""

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 from community import members
 from community.masking import mask_personal_data
-from community.models import MAX_TAGS, Experience, Report
+from community.models import MAX_TAGS, Experience, Report, WatchedWord
 
 MAX_TAG_LENGTH = 20
 
@@ -72,6 +72,40 @@ class ExperienceForm(forms.ModelForm):
                 _("Tags cannot contain phone, ID or bank card numbers or e-mail addresses.")
             )
         return tags
+
+    def clean(self):
+        """Apply the watched words to the title and body as they will be stored (masked).
+
+        A block rule refuses the post, naming its category but never the rule; replace
+        rules blank out what they match; flag rules mark the post for the moderators.
+        """
+        cleaned = super().clean()
+        title, body = cleaned.get("title"), cleaned.get("body")
+        if title is None or body is None:
+            return cleaned
+        title, body = mask_personal_data(title), mask_personal_data(body)
+        screening = WatchedWord.objects.ruleset().screen([title.text, body.text])
+        if screening.blocked:
+            category = WatchedWord.Category(screening.blocked[0]).label
+            raise ValidationError(
+                _(
+                    "This post contains wording that is not allowed here (%(category)s). "
+                    "Please remove it and submit again."
+                )
+                % {"category": category},
+                code="watched_word",
+            )
+        cleaned["title"], cleaned["body"] = screening.texts
+        experience = self.instance
+        # The text is stored masked already, so the model counts nothing more: count here.
+        experience.masked_items += title.count + body.count
+        experience.watched_categories = ",".join(screening.flagged)
+        experience.watched_spans = {
+            name: [[span.start, span.end, span.category] for span in spans]
+            for name, spans in zip(["title", "body"], screening.flag_spans, strict=True)
+            if spans
+        }
+        return cleaned
 
 
 class ReportForm(forms.Form):

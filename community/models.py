@@ -10,6 +10,7 @@ from taggit.models import ItemBase
 
 from articles.models import Tag
 from caching.models import TracksChanges
+from community import watching
 from community.masking import mask_personal_data
 
 TITLE_LENGTH = (5, 80)
@@ -103,6 +104,15 @@ class Experience(TracksChanges, models.Model):
         editable=False,
         help_text=_("Phone, ID, card numbers and e-mail addresses masked in this post."),
     )
+    watched_categories = models.CharField(
+        _("watched words"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Categories of the flag rules the post matched, comma-separated."),
+    )
+    # Where those rules matched: {"title": [[start, end, category], …], "body": […]}.
+    watched_spans = models.JSONField(_("watched-word matches"), default=dict, editable=False)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     moderated_by = models.ForeignKey(
@@ -321,3 +331,66 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.experience_id} → {self.moderator}"
+
+
+class WatchedWordQuerySet(models.QuerySet):
+    def ruleset(self):
+        """Compile these rules for checking posts (community/watching.py)."""
+        return watching.Ruleset.from_words(self)
+
+
+class WatchedWord(models.Model):
+    """A word, phrase or regular expression that blocks, flags or blanks out wording in
+    new and resubmitted posts (community/watching.py says how text is matched)."""
+
+    class Category(models.TextChoices):
+        SCAM = "scam", _("scam advertising")
+        CONTACT = "contact", _("contact touting")
+        ABUSE = "abuse", _("abuse")
+        OTHER = "other", _("other")
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("Block: refuse the post")
+        FLAG = "flag", _("Flag: send the post to the queue, marked")
+        REPLACE = "replace", _("Replace: store the post with the match as ■")
+
+    pattern = models.CharField(
+        _("word, phrase or expression"),
+        max_length=200,
+        help_text=_(
+            "Matched without regard to case, full-width or half-width forms, traditional or "
+            "simplified characters, spaces, punctuation and symbols: 征信修复 also catches "
+            "征 信 修 复 and 徵信修復."
+        ),
+    )
+    is_regex = models.BooleanField(
+        _("regular expression"),
+        default=False,
+        help_text=_(
+            "Written for the text as rules read it: lower case, half-width, simplified, "
+            "without spaces or punctuation. Repetitions must be bounded, e.g. .{0,20}."
+        ),
+    )
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = WatchedWordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["pattern", "is_regex"], name="one_rule_per_pattern")
+        ]
+        verbose_name = _("watched word")
+        verbose_name_plural = _("watched words")
+
+    def __str__(self):
+        return self.pattern
+
+    def clean(self):
+        try:
+            watching.compile_rule(self.pattern or "", self.is_regex)
+        except watching.UnsafeRule as error:
+            raise ValidationError({"pattern": str(error)}) from None

@@ -180,8 +180,11 @@ def trusted(author):
 
 @transaction.atomic
 def approve_if_trusted(experience):
-    """Approve a new or resubmitted post at once if its author is trusted; return True if so."""
-    if not trusted(experience.author):
+    """Approve a new or resubmitted post at once if its author is trusted; return True if so.
+
+    A post a watched word flagged waits for a moderator, whoever wrote it.
+    """
+    if experience.watched_categories or not trusted(experience.author):
         return False
     experience.status = Experience.Status.APPROVED
     experience.moderated_by = None

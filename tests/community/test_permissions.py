@@ -118,5 +118,9 @@ def test_moderators_group_has_only_queue_permissions():
         "view_savedreason",
         "add_savedreason",
         "change_savedreason",
+        "view_watchedword",
+        "add_watchedword",
+        "change_watchedword",
+        "delete_watchedword",
         "delete_savedreason",
     }
