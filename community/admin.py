@@ -264,16 +264,17 @@ class ReportInline(admin.TabularInline):
 class ExperienceAdmin(admin.ModelAdmin):
     """The moderation queue: pending posts first, oldest first."""
 
+    # What a decision needs first (the post, its signs, the buttons), then the rest:
+    # on a laptop the row's buttons are in view without scrolling sideways.
     list_display = [
         "title",
-        "author_column",
         "excerpt",
         "signals",
-        "reviewer",
+        "decide",
+        "author_column",
         "age",
         "report_count",
         "status",
-        "decide",
     ]
     list_display_links = ["title"]
     list_filter = ["status", SignalFilter, WatchedCategoryFilter, "created_at", "moderated_at"]
@@ -361,11 +362,12 @@ class ExperienceAdmin(admin.ModelAdmin):
             return "-"
         return format_html('<a href="{}">{}</a>', article.get_absolute_url(), article.title)
 
-    @admin.display(description=_("being reviewed by"))
-    def reviewer(self, obj):
+    @staticmethod
+    def _reviewer(obj):
+        """Who claimed the post and still holds the claim, if anyone."""
         claim = getattr(obj, "claim", None)
         if claim is None or claim.expires_at <= timezone.now():
-            return ""
+            return None
         return claim.moderator.get_username()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -439,6 +441,9 @@ class ExperienceAdmin(admin.ModelAdmin):
     def signals(self, obj):
         """The warning signs and the author's record, one line each."""
         lines = []
+        reviewer = self._reviewer(obj)
+        if reviewer:
+            lines.append(_("being reviewed by %(name)s") % {"name": reviewer})
         if obj.author_id is not None:
             if obj.author.date_joined > timezone.now() - NEW_ACCOUNT:
                 lines.append(_("new account"))

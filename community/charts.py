@@ -99,9 +99,9 @@ def bar_chart(chart_id, title, description, points, unit=""):
     slot = (WIDTH - LEFT - RIGHT) / len(points)
     bars = format_html_join(
         "",
-        '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"/>',
+        '<rect class="bar" x="{}" y="{}" width="{}" height="{}"/>',
         (
-            (
+            _numbers(
                 LEFT + slot * index + slot * 0.15,
                 _y(value, top),
                 slot * 0.7,
@@ -124,19 +124,20 @@ def hbar_chart(chart_id, title, description, items):
     top = max([value for _label, value in items] + [1])
     rows = format_html_join(
         "",
-        '<text class="label" x="{}" y="{:.0f}" text-anchor="end">{}</text>'
-        '<rect class="bar" x="{}" y="{:.0f}" width="{:.1f}" height="16"/>'
-        '<text class="value" x="{:.1f}" y="{:.0f}">{}</text>',
+        '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>'
+        '<rect class="bar" x="{}" y="{}" width="{}" height="16"/>'
+        '<text class="value" x="{}" y="{}">{}</text>',
         (
             (
-                label_width - 6,
-                8 + index * row + 13,
+                *_numbers(label_width - 6, 8 + index * row + 13),
                 _shorten(label),
-                label_width,
-                8 + index * row,
-                max(span * value / top, 1),
-                label_width + max(span * value / top, 1) + 4,
-                8 + index * row + 13,
+                *_numbers(
+                    label_width,
+                    8 + index * row,
+                    max(span * value / top, 1),
+                    label_width + max(span * value / top, 1) + 4,
+                    8 + index * row + 13,
+                ),
                 value,
             )
             for index, (label, value) in enumerate(items)
@@ -155,6 +156,11 @@ def hbar_chart(chart_id, title, description, items):
         description,
         rows or mark_safe(""),  # noqa: S308  # nosec B308 B703 (an empty constant)
     )
+
+
+def _numbers(*values):
+    """Coordinates written with one decimal (format_html formats its arguments as text)."""
+    return tuple(f"{value:.1f}" for value in values)
 
 
 def _shorten(label, limit=10):
