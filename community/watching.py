@@ -233,9 +233,9 @@ class Ruleset:
         if replace:
             texts = [replace_matches(text, replace) for text in texts]
             normalised = [normalise(text) for text in texts]
-        flag = self._by_action("flag")
-        flagged = _categories(flag, normalised)
-        spans = [find_spans(text, flag) if flagged else [] for text in texts]
+        flag = [rule for rule in self._by_action("flag") if any(map(rule.found_in, normalised))]
+        flagged = list(dict.fromkeys(rule.category for rule in flag))
+        spans = [find_spans(text, flag) if flag else [] for text in texts]
         return Screening(list(texts), [], flagged, spans)
 
 

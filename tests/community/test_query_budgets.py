@@ -52,3 +52,28 @@ def test_moderation_queue_costs_the_same_for_2_or_40_posts(
     add_posts(make_experience, make_user, 38, tags=TAGS, reports=3)
     many = count_queries(client, "/admin/community/experience/")
     assert few == many
+
+
+@pytest.mark.django_db
+def test_moderation_queue_with_10000_pending_posts_costs_what_it_does_with_2(
+    client, moderator, make_experience, django_user_model
+):
+    sign_in_staff(client, moderator)
+    make_experience("第一篇")
+    make_experience("第二篇", watched_categories="scam", watched_spans={"body": [[0, 2, "scam"]]})
+    few = count_queries(client, "/admin/community/experience/")
+    authors = django_user_model.objects.bulk_create(
+        django_user_model(username=f"author{n}", email=f"author{n}@example.com") for n in range(500)
+    )
+    Experience.objects.bulk_create(
+        Experience(
+            author=authors[n % len(authors)],
+            title=f"第{n}篇待审的经历",
+            body="这是一段足够长的经历正文，讲述我和催收打交道的过程。" * 3,
+            watched_categories="scam" if n % 10 == 0 else "",
+            watched_spans={"body": [[2, 6, "scam"]]} if n % 10 == 0 else {},
+        )
+        for n in range(10_000)
+    )
+    assert Experience.objects.filter(status=Experience.Status.PENDING).count() == 10_002
+    assert count_queries(client, "/admin/community/experience/") == few
