@@ -77,7 +77,7 @@ def build():
     )
     moderators = []
     for name in ("moderator", "laowang"):
-        user = user_model.objects.create_user(name, password="pw", is_staff=True)
+        user = user_model.objects.create_user(name, is_staff=True)  # no password: never signs in
         user.groups.add(Group.objects.get(name="Moderators"))
         moderators.append(user)
     body = "这是一段足够长的经历正文，讲述我和催收打交道的过程，" * 8
