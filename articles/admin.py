@@ -1,10 +1,16 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from articles import versions
 from articles.models import Article, Category, Tag
 
 # The site uses its own Tag model (shared by articles and experiences);
@@ -41,8 +47,22 @@ class CategoryAdmin(admin.ModelAdmin):
         return obj.article_total
 
 
+class ArticleForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label=_("Change note"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: what this edit changes and why, for the article's history."),
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "category", "tags", "summary", "body", "status", "published_at"]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["title", "status", "is_public", "category", "published_at", "tag_list"]
     list_filter = ["status", "category", "published_at", "tags"]
     list_select_related = ["category"]
@@ -55,7 +75,127 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "tags", "summary", "body"]}),
         (_("Publication"), {"fields": ["status", "published_at", "updated_at", "helpful_count"]}),
+        (None, {"fields": ["change_note"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The version this save keeps: who, why, and the tags about to be saved.
+        obj._history_user = request.user
+        obj._change_reason = form.cleaned_data.get("change_note") or ""
+        obj.pending_tags = form.cleaned_data.get("tags") or []
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path(
+                "<int:object_id>/history/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:object_id>/history/<int:version_id>/revert/",
+                view(self.revert_view),
+                name="articles_article_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, object_id, *, change=False):
+        article = get_object_or_404(Article.objects.select_related("category"), pk=object_id)
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_or_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": title,
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every version of the article: who, when, the note; compare two, or go back."""
+        article = self._article(request, object_id)
+        history = list(article.history.select_related("history_user").order_by("-history_id"))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/versions.html",
+            self._context(
+                request,
+                article,
+                _("History of “%(title)s”") % {"title": article.title},
+                versions=history,
+                can_revert=self.has_change_permission(request, article),
+            ),
+        )
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side: by paragraph, then by character."""
+        article = self._article(request, object_id)
+        history = article.history.select_related("history_user")
+        older = history.filter(pk=_number(request.GET.get("old"))).first()
+        newer = history.filter(pk=_number(request.GET.get("new"))).first()
+        if older is None or newer is None:
+            self.message_user(request, _("Pick two versions to compare."), messages.WARNING)
+            return redirect("admin:articles_article_history", object_id)
+        if older.history_id > newer.history_id:
+            older, newer = newer, older
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            self._context(
+                request,
+                article,
+                _("Compare versions of “%(title)s”") % {"title": article.title},
+                older=older,
+                newer=newer,
+                changes=versions.compare(older, newer),
+                can_revert=self.has_change_permission(request, article),
+            ),
+        )
+
+    def revert_view(self, request, object_id, version_id):
+        """Confirm, then make the article what one version says (a new version itself)."""
+        article = self._article(request, object_id, change=True)
+        version = get_object_or_404(article.history.all(), pk=version_id)
+        if request.method == "POST":
+            result = versions.revert(article, version, user=request.user)
+            self.log_change(request, article, _("Reverted to an earlier version."))
+            self.message_user(
+                request,
+                _("The article is back to the version of %(date)s.")
+                % {"date": f"{timezone.localtime(version.history_date):%Y-%m-%d %H:%M}"},
+                messages.SUCCESS,
+            )
+            if result.missing:
+                self.message_user(
+                    request,
+                    _("Not restored: %(what)s.") % {"what": "；".join(result.missing)},
+                    messages.WARNING,
+                )
+            return redirect("admin:articles_article_history", object_id)
+        current = article.history.order_by("-history_id").first()
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revert.html",
+            self._context(
+                request,
+                article,
+                _("Go back to this version?"),
+                version=version,
+                changes=versions.compare(current, version) if current else [],
+            ),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -93,3 +233,7 @@ class ArticleAdmin(admin.ModelAdmin):
             % {"count": count, "status": Article.Status(status).label},
             messages.SUCCESS,
         )
+
+
+def _number(value):
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None

@@ -137,6 +137,7 @@ def store_article(data):
             f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
         )
         raise ArticleFileError(data.path, reasons) from None
+    article.pending_tags = data.tags  # recorded with the version this save keeps
     article.save()
     article.tags.set(data.tags)
     return article, created

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
@@ -202,6 +203,29 @@ class TaggedArticle(ItemBase):
         verbose_name_plural = _("article tags")
 
 
+class VersionFields(models.Model):
+    """What a version of an article keeps besides the article's own fields."""
+
+    tag_names = models.JSONField(_("tags"), default=list)
+
+    class Meta:
+        abstract = True
+
+
+# Every save of an article, whatever saved it, keeps a version (django-simple-history;
+# articles/versions.py compares and reverts them). Derived and counted fields stay out.
+VERSIONS = HistoricalRecords(
+    bases=[VersionFields],
+    excluded_fields=["body_html", "excerpt", "helpful_count", "updated_at"],
+    history_change_reason_field=models.CharField(
+        _("change note"), max_length=200, null=True, blank=True
+    ),
+    user_related_name="+",
+    verbose_name=_("article version"),
+    verbose_name_plural=_("article versions"),
+)
+
+
 class Article(TracksChanges, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -259,6 +283,7 @@ class Article(TracksChanges, models.Model):
     helpful_count = models.PositiveIntegerField(_("helpful votes"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = VERSIONS
 
     class Meta:
         ordering = ["-published_at", "-id"]

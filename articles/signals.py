@@ -3,7 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles import keys, related, search
+from articles import keys, related, search, versions
 from articles.models import Article, Category, SearchEntry, Tag
 from caching.dependencies import changed
 
@@ -35,6 +35,12 @@ def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
     # only when tags really came or went (ranking a large site costs about 1 s).
     if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
         related.refresh_for(instance)
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="version_on_retag")
+def version_on_retag(sender, instance, action, pk_set=None, **kwargs):
+    if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
+        versions.record_retag(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="unindex_article")
