@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from articles import versions
+from articles import reviews, versions
 from articles.models import Article, Category, Tag
 
 # The site uses its own Tag model (shared by articles and experiences);
@@ -60,21 +60,53 @@ class ArticleForm(forms.ModelForm):
         fields = ["title", "slug", "category", "tags", "summary", "body", "status", "published_at"]
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Public articles due for review (ARTICLE_REVIEW_DAYS), or reviewed in time."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("due for review")), ("current", _("reviewed in time"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(pk__in=reviews.due_for_review().values("pk"))
+        if self.value() == "current":
+            return queryset.filter(reviewed_at__gte=reviews.due_since())
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["title", "status", "is_public", "category", "published_at", "tag_list"]
-    list_filter = ["status", "category", "published_at", "tags"]
+    list_display = [
+        "title",
+        "status",
+        "is_public",
+        "category",
+        "published_at",
+        "reviewed_at",
+        "tag_list",
+    ]
+    list_filter = ["status", ReviewFilter, "category", "published_at", "tags"]
     list_select_related = ["category"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["category"]
-    readonly_fields = ["helpful_count", "updated_at"]
-    actions = ["publish_now", "unpublish"]
+    readonly_fields = [
+        "helpful_count",
+        "updated_at",
+        "text_updated_at",
+        "reviewed_at",
+        "reviewed_by",
+    ]
+    actions = ["publish_now", "unpublish", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "tags", "summary", "body"]}),
         (_("Publication"), {"fields": ["status", "published_at", "updated_at", "helpful_count"]}),
+        (_("Review"), {"fields": ["reviewed_at", "reviewed_by", "text_updated_at"]}),
         (None, {"fields": ["change_note"]}),
     ]
 
@@ -211,6 +243,22 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in articles:
             article.published_at = min(article.published_at, now)
         self._set_status(request, articles, Article.Status.PUBLISHED)
+
+    @admin.action(
+        description=_("Mark the selected articles as reviewed (checked against today's rules)"),
+        permissions=["change"],
+    )
+    def mark_reviewed(self, request, queryset):
+        articles = list(queryset)
+        count = reviews.mark_reviewed(articles, user=request.user)
+        for article in articles:
+            self.log_change(request, article, _("Marked as reviewed."))
+        self.message_user(
+            request,
+            ngettext("%d article marked as reviewed.", "%d articles marked as reviewed.", count)
+            % count,
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Move the selected articles back to draft"), permissions=["change"])
     def unpublish(self, request, queryset):

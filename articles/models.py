@@ -1,6 +1,7 @@
 import math
 import zlib
 
+from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
@@ -203,6 +204,10 @@ class TaggedArticle(ItemBase):
         verbose_name_plural = _("article tags")
 
 
+# What readers read: a change of these after publication is an update (最后更新).
+TEXT_FIELDS = {"title", "summary", "body"}
+
+
 class VersionFields(models.Model):
     """What a version of an article keeps besides the article's own fields."""
 
@@ -216,7 +221,15 @@ class VersionFields(models.Model):
 # articles/versions.py compares and reverts them). Derived and counted fields stay out.
 VERSIONS = HistoricalRecords(
     bases=[VersionFields],
-    excluded_fields=["body_html", "excerpt", "helpful_count", "updated_at"],
+    excluded_fields=[
+        "body_html",
+        "excerpt",
+        "helpful_count",
+        "updated_at",
+        "text_updated_at",
+        "reviewed_at",
+        "reviewed_by",
+    ],
     history_change_reason_field=models.CharField(
         _("change note"), max_length=200, null=True, blank=True
     ),
@@ -281,6 +294,29 @@ class Article(TracksChanges, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     helpful_count = models.PositiveIntegerField(_("helpful votes"), default=0, editable=False)
+    text_updated_at = models.DateTimeField(
+        _("text updated"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the title, summary or body last changed after publication."),
+    )
+    reviewed_at = models.DateTimeField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the “mark as reviewed” action, not by edits."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = VERSIONS
@@ -303,12 +339,25 @@ class Article(TracksChanges, models.Model):
             )
         self.body_html = render_markdown(self.body)
         self.excerpt = excerpt(self.body_html)
-        if (update_fields := kwargs.get("update_fields")) and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt"}
+        update_fields = kwargs.get("update_fields")
+        text = TEXT_FIELDS.intersection(update_fields or TEXT_FIELDS) - self.get_deferred_fields()
+        if self.pk and self._was_public() and self.changed_fields(text):
+            self.text_updated_at = timezone.now()
+        if update_fields and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt", "text_updated_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _was_public(self):
+        """Whether readers could read the article as it was last loaded or saved."""
+        published_at = self.saved_value("published_at")
+        return (
+            self.saved_value("status") == self.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= timezone.now()
+        )
 
     def is_public(self):
         """Say whether the public may read this article now (mirrors `published()`)."""
@@ -366,3 +415,19 @@ class RelatedArticle(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.related_id} (#{self.rank})"
+
+
+class ReviewReminder(models.Model):
+    """A weekly e-mail that told the Editors which articles are due for review."""
+
+    week = models.CharField(_("week"), max_length=10, unique=True)  # ISO week, 2026-W49
+    sent_at = models.DateTimeField(_("sent at"))
+    due = models.PositiveIntegerField(_("articles due"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+
+    def __str__(self):
+        return self.week

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from articles.models import Category
+from articles.reviews import reviewer_name
 
 
 def current_category(request, filtered_by):
@@ -62,6 +63,15 @@ def canonical_url(request):
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def _web_page(article, url):
+    """The page the article is: with when and by whom its advice was last reviewed."""
+    page = {"@type": "WebPage", "@id": url}
+    if article.reviewed_at:
+        page["lastReviewed"] = article.reviewed_at
+        page["reviewedBy"] = {"@type": "Person", "name": reviewer_name(article)}
+    return page
+
+
 def article_json_ld(request, article, tags):
     """Return the JSON-LD Article and BreadcrumbList of an article page."""
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -73,12 +83,13 @@ def article_json_ld(request, article, tags):
             "headline": article.title,
             "description": article.summary or article.excerpt,
             "datePublished": article.published_at,
-            "dateModified": article.updated_at,
+            # The text's last change after publication, not a change of status or tags.
+            "dateModified": article.text_updated_at or article.published_at,
             "author": publisher,
             "publisher": publisher,
             "articleSection": article.category.name,
             "keywords": ", ".join(tag.name for tag in tags),
-            "mainEntityOfPage": url,
+            "mainEntityOfPage": _web_page(article, url),
             "inLanguage": "zh-Hans",
         },
         {

@@ -83,7 +83,9 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related("category")
+        return Article.objects.visible_to(self.request.user).select_related(
+            "category", "reviewed_by"
+        )
 
     def get_object(self, queryset=None):
         if self.request.user.is_staff:  # editors may preview: their lookup is their own

@@ -270,6 +270,8 @@ HUEY = {
 # Approved posts (and no rejection or upheld report in 90 days) after which an author's
 # new posts are approved at once; 0 turns trusted authors off.
 TRUSTED_AUTHOR_APPROVALS = int(os.environ.get("TRUSTED_AUTHOR_APPROVALS", "3"))
+# Articles last reviewed longer ago (or never) are due for review; Editors get a weekly list.
+ARTICLE_REVIEW_DAYS = int(os.environ.get("ARTICLE_REVIEW_DAYS", "365"))
 # When the oldest pending post has waited longer, Moderators get one e-mail a period (0: off).
 MODERATION_DIGEST_HOURS = int(os.environ.get("MODERATION_DIGEST_HOURS", "12"))
 
