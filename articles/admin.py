@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from articles import reviews, versions
-from articles.models import Article, Category, Tag
+from articles.models import MAX_PINS, Article, Category, PinnedArticle, Tag
 
 # The site uses its own Tag model (shared by articles and experiences);
 # taggit's stock model stays empty, so keep it out of the editors' way.
@@ -60,6 +60,43 @@ class ArticleForm(forms.ModelForm):
         fields = ["title", "slug", "category", "tags", "summary", "body", "status", "published_at"]
 
 
+class PinFormSet(forms.BaseInlineFormSet):
+    """Refuse a pick that is not public, the article itself, or one too many."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if len(kept) > MAX_PINS:
+            raise forms.ValidationError(
+                _("Pin at most %(max)d articles.") % {"max": MAX_PINS}, code="too_many"
+            )
+        # A pick made twice is refused by the formset's own unique check.
+        for form in kept:
+            pinned = form.cleaned_data.get("pinned")
+            if pinned is None:
+                continue
+            if self.instance.pk and pinned.pk == self.instance.pk:
+                form.add_error("pinned", _("An article cannot recommend itself."))
+            elif not pinned.is_public():
+                form.add_error("pinned", _("Only public articles can be recommended."))
+
+
+class PinInline(admin.TabularInline):
+    model = PinnedArticle
+    fk_name = "article"
+    formset = PinFormSet
+    fields = ["pinned", "position"]
+    autocomplete_fields = ["pinned"]
+    extra = 1
+    max_num = MAX_PINS + 1  # one more row than allowed, so the limit gets a clear message
+    verbose_name = _("editors' pick")
+    verbose_name_plural = _("Editors' picks: shown first in 大家还在看, up to 5")
+
+
 class ReviewFilter(admin.SimpleListFilter):
     """Public articles due for review (ARTICLE_REVIEW_DAYS), or reviewed in time."""
 
@@ -80,6 +117,7 @@ class ReviewFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
+    inlines = [PinInline]
     list_display = [
         "title",
         "status",

@@ -406,6 +406,8 @@ class RelatedArticle(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
     related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_from")
     rank = models.PositiveSmallIntegerField()
+    # An editor's pick (PinnedArticle): pins take the first ranks, labelled 编辑推荐.
+    pinned = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -431,3 +433,34 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return self.week
+
+
+MAX_PINS = 5
+
+
+class PinnedArticle(models.Model):
+    """An article an editor put first in another's "people also read" list (编辑推荐)."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="pins", verbose_name=_("article")
+    )
+    pinned = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="pinned_in",
+        verbose_name=_("recommended article"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=1, help_text=_("1 comes first.")
+    )
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "pinned"], name="one_pin_per_pair")
+        ]
+        verbose_name = _("editors' pick")
+        verbose_name_plural = _("editors' picks (shown first in 大家还在看)")
+
+    def __str__(self):
+        return f"{self.article_id} → {self.pinned_id}"

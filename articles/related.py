@@ -6,12 +6,18 @@ for a page view. So the lists are computed ahead and stored in RelatedArticle:
 an article's own list when it is saved or retagged, every list by
 `manage.py refresh_related` (run it every few minutes; articles/ranking.py).
 The page reads one indexed list and filters it through `published()`.
+
+Editors' picks (PinnedArticle, up to 5) are stored in the same list, first and
+marked `pinned`, so the page still reads one list: every writer below goes through
+`merge()`, which puts the public picks first and drops them (and the article
+itself) from the computed part.
 """
 
 from django.db import transaction
+from django.db.models import F
 
 from articles import keys
-from articles.models import Article, RelatedArticle
+from articles.models import Article, PinnedArticle, RelatedArticle
 from caching.dependencies import changed, depends_on
 
 SHOWN = 10
@@ -35,6 +41,7 @@ def _related_for_page(article, limit):
     stored = list(
         Article.objects.published()
         .filter(related_from__article=article)
+        .annotate(pinned=F("related_from__pinned"))
         .cards()
         .order_by("related_from__rank")[:limit]
     )
@@ -42,7 +49,17 @@ def _related_for_page(article, limit):
         return stored
     # Never computed yet, or too many neighbours went private since the last
     # refresh: rank live (slow on a large site, but rare).
-    return list(Article.objects.related_to(article, limit=limit))
+    picks = list(
+        Article.objects.published()
+        .filter(pinned_in__article=article)
+        .cards()
+        .order_by("pinned_in__position", "pinned_in__id")
+    )
+    for pick in picks:
+        pick.pinned = True
+    picked = {pick.pk for pick in picks}
+    computed = Article.objects.related_to(article, limit=limit + len(picks))
+    return (picks + [each for each in computed if each.pk not in picked])[:limit]
 
 
 def lists_with(article):
@@ -50,18 +67,65 @@ def lists_with(article):
     return RelatedArticle.objects.filter(related=article).values_list("article_id", flat=True)
 
 
+def picks_of(article_id):
+    """The public articles an editor pinned on `article_id`, in their order."""
+    return list(
+        PinnedArticle.objects.filter(article_id=article_id, pinned__in=Article.objects.published())
+        .exclude(pinned_id=article_id)
+        .order_by("position", "id")
+        .values_list("pinned_id", flat=True)
+    )
+
+
+def merge(article_id, picks, computed):
+    """The list to store: the picks first, then the computed ids not already in it.
+
+    Returns [(related id, pinned)], at most len(picks) + STORED long, never holding
+    `article_id` or an id twice.
+    """
+    entries, seen = [], {article_id}
+    for related_id in picks:
+        if related_id not in seen:
+            entries.append((related_id, True))
+            seen.add(related_id)
+    for related_id in computed:
+        if related_id not in seen and len(entries) < len(picks) + STORED:
+            entries.append((related_id, False))
+            seen.add(related_id)
+    return entries
+
+
+def stored_entries(article_id):
+    return list(
+        RelatedArticle.objects.filter(article_id=article_id)
+        .order_by("rank")
+        .values_list("related_id", "pinned")
+    )
+
+
+def store(article_id, entries):
+    """Write the list of `article_id` if it differs; tell its pages. Return True if written."""
+    if stored_entries(article_id) == entries:
+        return False
+    changed(keys.related(article_id))
+    RelatedArticle.objects.filter(article_id=article_id).delete()
+    RelatedArticle.objects.bulk_create(
+        RelatedArticle(article_id=article_id, related_id=related_id, rank=rank, pinned=pinned)
+        for rank, (related_id, pinned) in enumerate(entries)
+    )
+    return True
+
+
 @transaction.atomic
 def refresh_for(article):
     """Recompute and store the list of one article."""
-    related_ids = list(
-        Article.objects.related_to(article, limit=STORED).values_list("id", flat=True)
-    )
-    stored = RelatedArticle.objects.filter(article=article).order_by("rank")
-    if list(stored.values_list("related_id", flat=True)) == related_ids:
-        return
-    changed(keys.related(article.pk))
-    RelatedArticle.objects.filter(article=article).delete()
-    RelatedArticle.objects.bulk_create(
-        RelatedArticle(article=article, related_id=related_id, rank=rank)
-        for rank, related_id in enumerate(related_ids)
-    )
+    picks = picks_of(article.pk)
+    computed = Article.objects.related_to(article, limit=STORED + len(picks))
+    store(article.pk, merge(article.pk, picks, list(computed.values_list("id", flat=True))))
+
+
+@transaction.atomic
+def repin(article_id):
+    """Store the list of `article_id` again with its current picks, ranking nothing anew."""
+    computed = [related_id for related_id, pinned in stored_entries(article_id) if not pinned]
+    store(article_id, merge(article_id, picks_of(article_id), computed))

@@ -1,10 +1,12 @@
 """Keep derived data in step with articles: search index, related lists, stored pages."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from articles import keys, related, search, versions
-from articles.models import Article, Category, SearchEntry, Tag
+from articles import background, keys, related, search, versions
+from articles.models import Article, Category, PinnedArticle, SearchEntry, Tag
 from caching.dependencies import changed
 
 # The fields whose change alters the indexed text;
@@ -35,6 +37,26 @@ def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
     # only when tags really came or went (ranking a large site costs about 1 s).
     if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
         related.refresh_for(instance)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="follow_in_other_lists")
+def follow_in_other_lists(sender, instance, created, **kwargs):
+    # Published, withdrawn, rescheduled or moved: the worker updates the lists of the
+    # other articles (articles/ranking.py, follow). A scheduled article is followed
+    # again when its time comes.
+    was_listed = not created and instance.saved_value("status") == Article.Status.PUBLISHED
+    is_listed = instance.status == Article.Status.PUBLISHED
+    if (was_listed or is_listed) and (created or instance.changed_fields(LISTING_FIELDS)):
+        background.follow_later(instance)
+        if is_listed and instance.published_at > timezone.now():
+            background.follow_later(instance, eta=instance.published_at)
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="follow_retag")
+def follow_retag(sender, instance, action, pk_set=None, **kwargs):
+    retagged = action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set)
+    if retagged and instance.is_public():
+        background.follow_later(instance)
 
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="version_on_retag")
@@ -102,3 +124,11 @@ def tag_saved(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_deleted_pages")
 def tag_deleted(sender, instance, **kwargs):
     changed(instance, keys.tagged_articles(instance.pk))
+
+
+@receiver(post_save, sender=PinnedArticle, dispatch_uid="pin_saved_list")
+@receiver(post_delete, sender=PinnedArticle, dispatch_uid="pin_deleted_list")
+def pins_changed(sender, instance, **kwargs):
+    # The article's list takes its picks at once; nothing is ranked again.
+    article_id = instance.article_id
+    transaction.on_commit(lambda: related.repin(article_id))

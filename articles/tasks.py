@@ -1,12 +1,23 @@
-"""Background work of the articles, run by the task worker (`manage.py worker`)."""
+"""Background work of the articles, run by the task worker (`manage.py worker`).
+
+This module loads huey and numpy (articles/ranking.py): the worker imports it, and so
+does a process that changes an article, when it queues `follow_related`
+(articles/background.py); the processes that only serve pages never do.
+"""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from articles import reviews
+from articles import ranking, reviews
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="1", minute="0"))
 def review_reminder():
     """Mondays at 09:00 Beijing time: tell the Editors which articles are due for review."""
     reviews.send_weekly_reminder()
+
+
+@db_task()
+def follow_related(article_id):
+    """Bring every "people also read" list in step with one changed article."""
+    ranking.follow(article_id)

@@ -11,8 +11,17 @@ def anonymous_html(url):
     return response.content.decode()
 
 
+# The editors' picks inline of the article form, empty.
+NO_PICKS = {
+    "pins-TOTAL_FORMS": "0",
+    "pins-INITIAL_FORMS": "0",
+    "pins-MIN_NUM_FORMS": "0",
+    "pins-MAX_NUM_FORMS": "6",
+}
+
+
 def article_form(article, **changes):
-    """The admin change form's fields for `article`, with `changes` applied."""
+    """The admin change form's fields for `article` (no picks), with `changes` applied."""
     published_at = timezone.localtime(article.published_at)
     fields = {
         "title": article.title,
@@ -24,5 +33,7 @@ def article_form(article, **changes):
         "status": article.status,
         "published_at_0": published_at.strftime("%Y-%m-%d"),
         "published_at_1": published_at.strftime("%H:%M:%S"),
+        "change_note": "",
+        **NO_PICKS,
     }
     return {**fields, **changes}

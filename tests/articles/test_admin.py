@@ -7,6 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from articles.models import Article
+from tests.pages import NO_PICKS
 
 
 @pytest.mark.django_db
@@ -29,6 +30,7 @@ def test_editor_creates_tags_and_publishes_an_article(editor_client, category):
             "status": "published",
             "published_at_0": now.strftime("%Y-%m-%d"),
             "published_at_1": (now - datetime.timedelta(minutes=1)).strftime("%H:%M:%S"),
+            **NO_PICKS,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -98,4 +100,4 @@ def test_editors_group_exists_after_migrate_with_only_editorial_permissions():
     apps = {p.content_type.app_label for p in editors.permissions.select_related("content_type")}
     assert apps == {"articles"}
     models = {p.content_type.model for p in editors.permissions.select_related("content_type")}
-    assert models == {"article", "category", "tag"}
+    assert models == {"article", "category", "tag", "pinnedarticle"}

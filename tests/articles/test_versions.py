@@ -1,15 +1,14 @@
 """Every save of an article keeps a version; editors compare any two and go back to one."""
 
-import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from articles import related, search, versions
 from articles.models import Article, Category, Tag
+from tests.pages import article_form
 from tests.staff import sign_in_staff
 
 ADMIN = "/admin/articles/article/"
@@ -19,21 +18,7 @@ SECOND = "## 先做什么\n\n保存催收的通话录音和短信截图。\n\n�
 
 def edit(client, article, **changes):
     """Save the article's admin form as an editor would, with `changes`."""
-    now = timezone.localtime()
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "category": article.category_id,
-        "tags": ", ".join(sorted(article.tags.names())),
-        "summary": article.summary,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": f"{now - datetime.timedelta(days=1):%Y-%m-%d}",
-        "published_at_1": f"{now:%H:%M:%S}",
-        "change_note": "",
-        **changes,
-    }
-    response = client.post(f"{ADMIN}{article.pk}/change/", data)
+    response = client.post(f"{ADMIN}{article.pk}/change/", article_form(article, **changes))
     assert response.status_code == 302, response.context["adminform"].form.errors
     article.refresh_from_db()
     return article
