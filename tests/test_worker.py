@@ -1,5 +1,6 @@
 """The task worker (`manage.py worker`) runs what the site queues, with Redis and without."""
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -60,3 +61,59 @@ def _wait_for_mail(folder, worker, timeout=30):
         assert worker.poll() is None, "the worker stopped"
         time.sleep(0.2)
     raise AssertionError(f"no e-mail from the worker within {timeout} s")
+
+
+ARTICLES = """
+import datetime
+from django.utils import timezone
+from articles.models import Article, Category
+category = Category.objects.create(name="网贷", slug="online-loans")
+for n in range(12):
+    article = Article.objects.create(
+        title=f"老文章{n}", slug=f"old-{n}", category=category, body="正文", status="published",
+        published_at=timezone.now() - datetime.timedelta(days=30 - n))
+    article.tags.set(["催收", "网贷"] if n == 0 else [f"标签{n}"])
+"""
+PUBLISH = """
+from articles.models import Article, Category
+new = Article.objects.create(title="新文章", slug="new", category=Category.objects.get(),
+    body="正文", status="published")
+new.tags.set(["催收", "网贷"])
+print(new.pk)
+"""
+
+
+@pytest.mark.parametrize("queue", ["redis", "sqlite"])
+def test_a_new_article_enters_an_older_neighbours_list_with_only_the_worker(tmp_path, queue):
+    database = tmp_path / "site.sqlite3"
+    env = migrated_env(f"sqlite:///{database}")
+    if queue == "sqlite":
+        env["REDIS_URL"] = ""
+    manage(env, "shell", "-c", ARTICLES)
+    manage(env, "refresh_related")  # every list stored, as on a running site
+    with open(tmp_path / "worker.log", "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
+        )
+    try:
+        new = int(manage(env, "shell", "-c", PUBLISH).split()[-1])
+        with sqlite3.connect(database) as connection:
+            slug = "SELECT id FROM articles_article WHERE slug = 'old-0'"
+            old = connection.execute(slug).fetchone()[0]
+        _wait_for_row(database, old, new, worker)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def _wait_for_row(database, article_id, related_id, worker, timeout=60):
+    """Wait until the stored list of `article_id` holds `related_id` (what readers see)."""
+    deadline = time.monotonic() + timeout
+    query = "SELECT 1 FROM articles_relatedarticle WHERE article_id = ? AND related_id = ?"
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as connection:
+            if connection.execute(query, (article_id, related_id)).fetchone():
+                return
+        assert worker.poll() is None, "the worker stopped"
+        time.sleep(0.2)
+    raise AssertionError(f"article {related_id} not in the list of {article_id} within {timeout} s")
