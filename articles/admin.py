@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from articles import reviews, versions
-from articles.models import MAX_PINS, Article, Category, PinnedArticle, Tag
+from articles import charts, reviews, searchlog, versions
+from articles.models import MAX_PINS, Article, Category, PinnedArticle, SearchQuery, Tag
 
 # The site uses its own Tag model (shared by articles and experiences);
 # taggit's stock model stays empty, so keep it out of the editors' way.
@@ -323,3 +323,55 @@ class ArticleAdmin(admin.ModelAdmin):
 
 def _number(value):
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+@admin.register(SearchQuery)
+class SearchQueryAdmin(admin.ModelAdmin):
+    """The search log, read-only; its report shows the top queries and the content gaps."""
+
+    list_display = ["query", "day", "searches", "results"]
+    list_filter = ["day"]
+    search_fields = ["query"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        report = self.admin_site.admin_view(self.report_view)
+        return [
+            path("report/", report, name="articles_searchquery_report"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        """Top queries, queries that found nothing, searches per day: 30 or 90 days."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        days = 90 if request.GET.get("days") == "90" else 30
+        figures = searchlog.report(days)
+        chart = charts.bar_chart(
+            "searches",
+            _("Searches per day"),
+            _("One bar a day, oldest on the left."),
+            [(f"{day:%m-%d}", total) for day, total in figures["daily"]],
+            unit=_("searches"),
+        )
+        return TemplateResponse(
+            request,
+            "admin/articles/searchquery/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("What readers search for"),
+                "days": days,
+                "periods": (30, 90),
+                "chart": chart,
+                "daily": [(day, total) for day, total in figures["daily"] if total],
+                "top": figures["top"],
+                "nothing": figures["nothing"],
+            },
+        )

@@ -464,3 +464,27 @@ class PinnedArticle(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.pinned_id}"
+
+
+class SearchQuery(models.Model):
+    """How often readers searched for one query on one day, and what they found.
+
+    Never an address, a user or a cookie: the query (canonical, personal data
+    masked), the day, a count and the number of results (articles/searchlog.py).
+    """
+
+    day = models.DateField(_("day"))
+    query = models.CharField(_("query"), max_length=100)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    results = models.PositiveIntegerField(_("results"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-searches"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "query"], name="one_row_per_query_and_day")
+        ]
+        verbose_name = _("search query")
+        verbose_name_plural = _("search queries")
+
+    def __str__(self):
+        return f"{self.day} {self.query}"

@@ -8,7 +8,7 @@ does a process that changes an article, when it queues `follow_related`
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from articles import ranking, reviews
+from articles import ranking, reviews, searchlog
 
 
 @db_periodic_task(crontab(day_of_week="1", hour="1", minute="0"))
@@ -21,3 +21,9 @@ def review_reminder():
 def follow_related(article_id):
     """Bring every "people also read" list in step with one changed article."""
     ranking.follow(article_id)
+
+
+@db_periodic_task(crontab(hour="19", minute="30"))
+def prune_search_log():
+    """Daily at 03:30 Beijing time: delete the search log's days older than SEARCH_LOG_DAYS."""
+    searchlog.prune()

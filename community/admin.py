@@ -29,7 +29,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from community import charts, dashboard, moderation, watching
+from articles import charts
+from community import dashboard, moderation, watching
 from community.models import Experience, Member, Report, SavedReason, WatchedWord
 
 

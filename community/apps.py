@@ -8,6 +8,10 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
+        from articles import searchlog
         from community import search, signals  # noqa: F401 (signals connects the receivers)
+        from community.masking import mask_personal_data
 
         search.register()
+        # Queries readers type are masked as posts are before the search log keeps them.
+        searchlog.register_masker(lambda query: mask_personal_data(query).text)

@@ -243,6 +243,8 @@ RATE_LIMITS = {
     # Password guessing: attempts per address and username, and per username.
     "login": int(os.environ.get("RATE_LIMIT_LOGINS_PER_HOUR", "10")),
     "login-user": int(os.environ.get("RATE_LIMIT_LOGINS_PER_USER_PER_HOUR", "50")),
+    # Searches one address adds to the search log (articles/searchlog.py).
+    "search-log": int(os.environ.get("RATE_LIMIT_SEARCH_LOG_PER_HOUR", "120")),
 }
 # Distinct readers whose reports send an approved post back to the queue.
 REPORT_THRESHOLD = int(os.environ.get("REPORT_THRESHOLD", "3"))
@@ -270,6 +272,8 @@ HUEY = {
 # Approved posts (and no rejection or upheld report in 90 days) after which an author's
 # new posts are approved at once; 0 turns trusted authors off.
 TRUSTED_AUTHOR_APPROVALS = int(os.environ.get("TRUSTED_AUTHOR_APPROVALS", "3"))
+# Days the search log keeps its counts (the task worker deletes older days).
+SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "180"))
 # Articles last reviewed longer ago (or never) are due for review; Editors get a weekly list.
 ARTICLE_REVIEW_DAYS = int(os.environ.get("ARTICLE_REVIEW_DAYS", "365"))
 # When the oldest pending post has waited longer, Moderators get one e-mail a period (0: off).

@@ -18,6 +18,7 @@ from portal.views import (
     home,
     robots_txt,
     search_query,
+    search_seen,
     search_view,
 )
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("robots.txt", cached(robots_txt), name="robots"),
     path("csrf/", csrf_token, name="csrf-token"),
     path("reader/", reader_state, name="reader-state"),
+    path("search/seen/", search_seen, name="search-seen"),
     path(
         "sitemap.xml",
         cached(sitemap_views.index),

@@ -15,11 +15,11 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from articles import keys, search
+from articles import keys, search, searchlog
 from articles.filters import ORDERINGS
 from articles.models import Article, Category, SearchEntry
 from articles.views import ArticleListView, PrefilteredListMixin
-from caching import health
+from caching import health, ratelimit
 from caching.canonical import NotCanonical
 from caching.dependencies import depends_on, keep_out, max_age, recorded
 from community import keys as community_keys
@@ -140,7 +140,21 @@ def search_view(request):
     if not _asked_before(search.canonical(query), page_obj.number):
         keep_out()
     context.update(page_obj=page_obj, total=len(ranked))
+    if page_obj.number == 1:  # a search is counted once, on its first page
+        context["log_token"] = searchlog.token(query, len(ranked))
     return render(request, "portal/search.html", context)
+
+
+@never_cache
+def search_seen(request):
+    """Count the search a results page names (articles/searchlog.py); answer 204.
+
+    Sent by static/js/search-log.js without cookies; one upsert. Limited per
+    client address, so a replayed token cannot inflate a count without end.
+    """
+    if ratelimit.allow("search-log", ratelimit.client_address(request)):
+        searchlog.record_token(request.GET.get("t", ""))
+    return HttpResponse(status=204)
 
 
 def _asked_before(query, page):

@@ -100,4 +100,4 @@ def test_editors_group_exists_after_migrate_with_only_editorial_permissions():
     apps = {p.content_type.app_label for p in editors.permissions.select_related("content_type")}
     assert apps == {"articles"}
     models = {p.content_type.model for p in editors.permissions.select_related("content_type")}
-    assert models == {"article", "category", "tag", "pinnedarticle"}
+    assert models == {"article", "category", "tag", "pinnedarticle", "searchquery"}

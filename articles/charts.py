@@ -1,4 +1,5 @@
-"""Small server-rendered SVG charts for the moderators' dashboard.
+"""Small server-rendered SVG charts for the admin's report pages (the moderators' dashboard,
+the editors' search report).
 
 No script and no inline style, so the admin's strict Content-Security-Policy holds; each
 chart has a title and a description for screen readers, and the dashboard shows its
