@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +30,10 @@ def due_since(now=None):
 
 
 def due_for_review(now=None):
-    """Public articles never reviewed or reviewed before `due_since()`, the oldest first."""
+    """Public articles never reviewed or reviewed before `due_since()`: never first, then oldest."""
     stale = Q(reviewed_at__isnull=True) | Q(reviewed_at__lt=due_since(now))
-    return Article.objects.published().filter(stale).order_by("reviewed_at", "published_at", "id")
+    never_first = F("reviewed_at").asc(nulls_first=True)
+    return Article.objects.published().filter(stale).order_by(never_first, "published_at", "id")
 
 
 def mark_reviewed(articles, *, user, now=None):
