@@ -52,7 +52,8 @@ def test_an_editor_compares_two_versions_and_goes_back(
     page = desktop
     article = make_article("催收电话怎么应对", tags=["催收"], body=FIRST)
     page.goto(f"{ADMIN}{article.pk}/change/")
-    page.locator("#id_body").fill(FIRST.replace("通话录音", "通话录音和短信截图") + "\n\n必要时报警。")
+    edited = FIRST.replace("通话录音", "通话录音和短信截图") + "\n\n必要时报警。"
+    page.locator("#id_body").fill(edited)
     page.locator("#id_change_note").fill("补充证据的种类")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".messagelist")).to_be_visible()
