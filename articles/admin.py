@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -174,7 +175,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def _article(self, request, object_id, *, change=False):
-        article = get_object_or_404(Article.objects.select_related("category"), pk=object_id)
+        pk = _number(str(object_id))
+        if pk is None:
+            raise Http404
+        article = get_object_or_404(Article.objects.select_related("category"), pk=pk)
         allowed = (
             self.has_change_permission(request, article)
             if change
@@ -306,6 +310,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # A loop of saves, not update(): each change is logged and updated_at moves.
         for article in articles:
             article.status = status
+            article._history_user = request.user  # the version this save keeps
             article.save(update_fields=["status", "published_at", "updated_at"])
             self.log_change(request, article, [{"changed": {"fields": ["status"]}}])
         count = len(articles)

@@ -84,27 +84,33 @@ def rank_all(keep=STORED):
     matrix = load_matrix()
     if matrix is None:
         return {}
+    return rank_rows(matrix, range(matrix.total), keep)
+
+
+def rank_rows(matrix, rows, keep=STORED):
+    """Return {article id: [related ids, best first]} for the articles at matrix `rows`."""
     ids, categories, total = matrix.ids, matrix.categories, matrix.total
     tagged, weighted = matrix.tagged, matrix.weighted
+    rows = np.asarray(list(rows), dtype=np.int64)
     # Order: score, then same category, then newest (position in the
     # (published_at, id) order). One float64 key holds all three exactly.
     recency = np.arange(total, dtype=np.float64)
     keep = min(keep, total - 1)
     result = {}
-    for start in range(0, total, BATCH):
-        stop = min(start + BATCH, total)
-        scores = (weighted[start:stop] @ tagged.T).astype(np.float64)
-        same_category = categories[start:stop, None] == categories[None, :]
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        scores = (weighted[batch] @ tagged.T).astype(np.float64)
+        same_category = categories[batch, None] == categories[None, :]
         key = (scores * 2 + same_category) * total + recency
-        key[np.arange(stop - start), np.arange(start, stop)] = -1  # never itself
+        key[np.arange(len(batch)), batch] = -1  # never itself
         if keep <= 0:
-            result.update({int(article_id): [] for article_id in ids[start:stop]})
+            result.update({int(article_id): [] for article_id in ids[batch]})
             continue
         best = np.argpartition(-key, keep - 1, axis=1)[:, :keep]
         best_keys = np.take_along_axis(key, best, axis=1)
         order = np.argsort(-best_keys, axis=1)
         best = np.take_along_axis(best, order, axis=1)
-        for row, article_id in enumerate(ids[start:stop]):
+        for row, article_id in enumerate(ids[batch]):
             result[int(article_id)] = ids[best[row]].tolist()
     return result
 
@@ -113,18 +119,32 @@ def follow(article_id):
     """Bring the stored lists in step with one article published, retagged or withdrawn.
 
     What `refresh_related` would change for it, in seconds rather than minutes at 100k
-    articles: an article that is public enters every list where it now ranks above the
-    last entry, and moves or leaves in those that hold it; one that is not public
-    leaves every list. The other entries keep their order: the small drift of tag
-    weights that one article causes waits for the next full `refresh_related`.
-    Returns the ids of the lists written.
+    articles: the lists that hold the article are ranked again in full (it may move,
+    leave, or, withdrawn, make room for the next one); every other list takes it in
+    where it now ranks above the last entry. The other entries of those lists keep
+    their order: the small drift of tag weights that one article causes waits for the
+    next full `refresh_related`. Returns the ids of the lists written.
     """
     holding = set(
         RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
     )
     matrix = load_matrix()
-    if matrix is None or article_id not in matrix.position:
+    if matrix is None:
         return _withdraw(article_id, holding)
+    # Holding lists of public articles are ranked again from the matrix.
+    again = rank_rows(
+        matrix,
+        [matrix.position[owner] for owner in holding if owner in matrix.position],
+        STORED + MAX_PINS,
+    )
+    entering = set()
+    if article_id in matrix.position:
+        entering = _entering(matrix, article_id) - holding - {article_id}
+    return _write(matrix, article_id, again, entering, holding)
+
+
+def _entering(matrix, article_id):
+    """The articles whose list `article_id` now ranks above the last entry of."""
     x = matrix.position[article_id]
     everyone = np.arange(matrix.total)
     key_x = matrix.keys(everyone, np.full(matrix.total, x))
@@ -147,43 +167,45 @@ def follow(article_id):
     if rows:
         threshold[rows] = matrix.keys(np.array(rows), np.array(columns))
     threshold[unknown] = -1.0
-    entering = set(matrix.ids[key_x > threshold].tolist())
-    candidates = (entering | holding) - {article_id}
-    return _insert(matrix, article_id, candidates)
+    return set(matrix.ids[key_x > threshold].tolist())
 
 
-def _insert(matrix, article_id, candidates):
-    """Re-sort the computed part of each candidate's list with `article_id` in it."""
-    x = matrix.position[article_id]
-    stored = {}
-    rows = RelatedArticle.objects.filter(article_id__in=candidates, pinned=False)
-    for owner, related_id in rows.order_by("article_id", "rank").values_list(
-        "article_id", "related_id"
-    ):
-        stored.setdefault(owner, []).append(related_id)
-    picks = _picks()
+def _write(matrix, article_id, again, entering, holding):
+    """Store the lists ranked `again`, and `article_id` inserted into the `entering` ones."""
     written = []
+    # One follow at a time writes (tasks.follow_related holds a lock); the lists are
+    # read again here, inside the transaction, in case another writer changed one.
     with transaction.atomic():
-        for owner in candidates:
-            if owner not in matrix.position:
-                continue  # a draft keeps its list until it is published
+        picks = _picks()
+        stored = {}
+        rows = RelatedArticle.objects.filter(article_id__in=entering, pinned=False)
+        for owner, related_id in rows.order_by("article_id", "rank").values_list(
+            "article_id", "related_id"
+        ):
+            stored.setdefault(owner, []).append(related_id)
+        lists = dict(again)
+        x = matrix.position.get(article_id)
+        for owner in entering:
             row = matrix.position[owner]
-            entries = [
-                entry
-                for entry in stored.get(owner, [])
-                if entry != article_id and entry in matrix.position
-            ]
+            entries = [entry for entry in stored.get(owner, []) if entry in matrix.position]
             columns = np.array([matrix.position[entry] for entry in entries] + [x])
             keys = matrix.keys(np.full(len(columns), row), columns)
             order = np.argsort(-keys, kind="stable")
-            computed = [int(matrix.ids[columns[index]]) for index in order][:STORED]
+            lists[owner] = [int(matrix.ids[columns[index]]) for index in order][:STORED]
+        for owner, computed in lists.items():
             if related.store(owner, related.merge(owner, picks.get(owner, []), computed)):
                 written.append(owner)
+        # Drafts keep their lists, but not an entry that is not public any more.
+        gone = holding - set(lists)
+        if article_id not in matrix.position and gone:
+            RelatedArticle.objects.filter(article_id__in=gone, related_id=article_id).delete()
+            changed(*(keys.related(owner) for owner in gone))
+            written += sorted(gone)
     return written
 
 
 def _withdraw(article_id, holding):
-    """An article no longer public leaves every list (its pages drop it already)."""
+    """No public article is left: the article leaves every list."""
     with transaction.atomic():
         RelatedArticle.objects.filter(related_id=article_id).delete()
         changed(*(keys.related(owner) for owner in holding))

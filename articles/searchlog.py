@@ -54,9 +54,13 @@ def token(query, results):
 
 
 def record_token(value):
-    """Count the search a token names; return whether it was valid."""
+    """Count the search a token names; return whether it was valid.
+
+    A token is good for as long as the page that carries it may be stored, and an hour.
+    """
+    max_age = settings.PAGE_CACHE_SECONDS + 60 * 60
     try:
-        query, results = signing.loads(value, salt=_SALT)
+        query, results = signing.loads(value, salt=_SALT, max_age=max_age)
     except (signing.BadSignature, ValueError, TypeError):
         return False
     if not isinstance(query, str) or not isinstance(results, int) or results < 0:

@@ -790,14 +790,21 @@ class ExperienceAdmin(admin.ModelAdmin):
             return None
         return experience
 
-    def _back_to_queue(self, request):
-        """Where the moderator came from in the queue (its filters and page), or the queue."""
+    @staticmethod
+    def _next(request):
+        """The queue page the moderator came from (its filters and page), or "" if none.
+
+        Only an address inside the queue on this site: anything else is dropped.
+        """
         target = request.POST.get("next") or request.GET.get("next") or ""
-        if url_has_allowed_host_and_scheme(
+        safe = url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ) and target.startswith(reverse("admin:community_experience_changelist")):
-            return redirect(target)
-        return redirect("admin:community_experience_changelist")
+        )
+        queue = reverse("admin:community_experience_changelist")
+        return target if safe and target.startswith(queue) else ""
+
+    def _back_to_queue(self, request):
+        return redirect(self._next(request) or "admin:community_experience_changelist")
 
     def approve_view(self, request, object_id):
         """The row's Approve button (a POST from the queue's form)."""
@@ -853,7 +860,7 @@ class ExperienceAdmin(admin.ModelAdmin):
                 "excerpt": mark_spans(
                     experience.body, experience.watched_spans.get("body", []), limit=600
                 ),
-                "next": request.POST.get("next") or request.GET.get("next") or "",
+                "next": self._next(request),
             },
         )
 

@@ -2,7 +2,8 @@
 
 Each chart is worked out from the posts and reports themselves: a post's submission and
 its latest decision (`created_at`, `moderated_at`, `moderated_by`), and each report's
-date. A post hidden again after an approval counts from its latest decision.
+date. A post back in the queue after a decision (hidden by a moderator, or sent back by
+reports) counts as waiting from that decision, and its earlier wait is not shown.
 """
 
 import bisect
@@ -58,8 +59,11 @@ def _pending(days, start):
     ).values_list("created_at", "moderated_at", "status")
     created, decided = [], []
     for submitted, moderated, status in posts:
-        created.append(submitted)
-        if status != Experience.Status.PENDING:
+        if status == Experience.Status.PENDING:
+            # Back in the queue (hidden, or reported) after a decision: waiting since then.
+            created.append(moderated or submitted)
+        else:
+            created.append(submitted)
             decided.append(moderated)
     created.sort()
     decided.sort()

@@ -73,13 +73,14 @@ _PHONE_RE = re.compile(
     rf"|{_PD}{_PSEP}{_PD}{{4}}{_PSEP}{_PD}{{4}}"
     rf"|{_PD}{_PSEP}{_PD}{{8}})){_PHONE_END}"
 )
-# Any single separator between any two digits ("1 3 8 1 2 3 4 5 6 7 8", "1381.234.5678"),
-# but only as a run of exactly 11 digits: a digit one separator away on either side means a
-# longer list of numbers, which is left alone.
+# A space or a dash between any two digits ("1 3 8 1 2 3 4 5 6 7 8", "13 81 23 45 67 8"), but
+# only as a run of exactly 11 digits: a digit one separator away on either side means a
+# longer list of numbers, which is left alone. Dots and slashes count between the groups of
+# a phone number only (above), or 192.168.10.200 and version numbers would be masked.
 _SPACED_PHONE_RE = re.compile(
     rf"{_PHONE_START}(?<!{_PD}{_PSEP})(?P<prefix>{_COUNTRY_CODE}{_PSEP}?)?"
-    rf"(?P<number>[1１一壹幺]{_PSEP}?[3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖]"
-    rf"(?:{_PSEP}?{_PD}){{9}})(?!{_PSEP}?{_PD})"
+    rf"(?P<number>[1１一壹幺]{_SEP}?[3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖]"
+    rf"(?:{_SEP}?{_PD}){{9}})(?!{_PSEP}?{_PD})"
 )
 
 # Contact IDs count only after a keyword that says what they are ("微信：abc_123",
@@ -92,9 +93,10 @@ _GAP = r"(?:号码|账号|号)?[ \u3000]*(?:是[ \u3000]*)?(?:[:：][ \u3000]*)?
 _LATIN_GAP = rf"(?=[号账 \u3000:：]){_GAP}"
 _WECHAT_KEYWORD = (
     rf"(?:(?:微信|威信|薇信|徽信|维信|[Vv]信|加[Vv微]){_GAP}"
-    rf"|(?<![A-Za-z])(?i:vx|wx|weixin|wechat){_LATIN_GAP})"
+    rf"|(?<![A-Za-zＡ-Ｚａ-ｚ])(?:(?i:vx|wx|weixin|wechat)|[VvＶｖ][XxＸｘ]|[WwＷｗ][XxＸｘ])"
+    rf"{_LATIN_GAP})"
 )
-_QQ_KEYWORD = rf"(?:扣扣|企鹅|(?<![A-Za-z])(?i:qq)){_GAP}"
+_QQ_KEYWORD = rf"(?:扣扣|企鹅|(?<![A-Za-zＡ-Ｚａ-ｚ])[QqＱｑ]{{2}}){_GAP}"
 # A WeChat ID: 6-20 letters, digits, "_" or "-", starting with a letter (a number
 # there is a phone number, masked as one). A QQ number: 5-12 digits, no leading 0.
 _WECHAT_RE = re.compile(

@@ -83,7 +83,18 @@ def _check_pattern(items, inside_repeat=False):
                 )
             if high > 1 and inside_repeat:
                 raise UnsafeRule(_("A repetition inside a repetition can run away on a long post."))
-            product *= (high + 1) * _check_pattern(body, inside_repeat or high > 1)
+            inner = _check_pattern(body, inside_repeat or high > 1)
+            width = body.getwidth()
+            if high > 1 and width[0] != width[1]:
+                # (a?a?){0,30} or (aa?){0,50}: one text splits into the repeats in
+                # more ways than there are atoms in the universe.
+                raise UnsafeRule(
+                    _(
+                        "A repeated part must always match the same number of characters "
+                        "(.{0,20} is fine, (ab?){0,20} is not): otherwise it can run away."
+                    )
+                )
+            product *= (high + 1) * inner
         elif name == "SUBPATTERN":
             product *= _check_pattern(value[-1], inside_repeat)
         elif name in {"ATOMIC_GROUP"}:
@@ -154,8 +165,9 @@ def compile_rule(pattern, is_regex):
             _("This is not a valid regular expression: %(error)s") % {"error": error}
         ) from None
     _check_pattern(list(parsed))
-    if compiled.fullmatch(""):
-        raise UnsafeRule(_("This expression matches empty text, so it would match every post."))
+    if parsed.getwidth()[0] == 0:
+        # x?, (?=.) or \b: a match of no characters happens in almost every post.
+        raise UnsafeRule(_("This expression can match empty text, so it would match every post."))
     return compiled
 
 

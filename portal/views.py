@@ -150,9 +150,11 @@ def search_seen(request):
     """Count the search a results page names (articles/searchlog.py); answer 204.
 
     Sent by static/js/search-log.js without cookies; one upsert. Limited per
-    client address, so a replayed token cannot inflate a count without end.
+    client address, so a replayed token cannot inflate a count without end, and
+    ignored when the browser says another site sent it (an image on a page elsewhere).
     """
-    if ratelimit.allow("search-log", ratelimit.client_address(request)):
+    from_elsewhere = request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin"
+    if not from_elsewhere and ratelimit.allow("search-log", ratelimit.client_address(request)):
         searchlog.record_token(request.GET.get("t", ""))
     return HttpResponse(status=204)
 

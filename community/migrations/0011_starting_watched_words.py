@@ -20,9 +20,9 @@ RULES = [
     ("逾期铲单", False, "scam", "flag"),
     ("黑户贷款", False, "scam", "flag"),
     ("黑户秒下", False, "scam", "block"),
-    ("包下款", False, "scam", "block"),
-    ("100%下款", False, "scam", "block"),
-    ("强制下款", False, "scam", "block"),
+    ("包下款", False, "scam", "flag"),  # also inside 钱包下款
+    ("100%下款", False, "scam", "flag"),  # read as 100下款: also 借了2100，下款
+    ("强制下款", False, "scam", "flag"),  # victims of forced loans write it too
     ("秒批秒下", False, "scam", "block"),
     ("无视征信", False, "scam", "flag"),
     ("不看征信", False, "scam", "flag"),

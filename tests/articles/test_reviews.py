@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from articles import reviews
-from articles.models import Article
+from articles.models import Article, ReviewReminder
 from tests.staff import sign_in_staff
 
 ADMIN = "/admin/articles/article/"
@@ -119,3 +119,19 @@ def test_nothing_due_sends_nothing(editor, make_article):
     reviews.mark_reviewed([make_article("刚审核过")], user=editor)
     assert reviews.send_weekly_reminder() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_leaves_the_weeks_list_to_send_later(
+    editor, make_article, settings
+):
+    editor.email = "editor@example.com"
+    editor.save()
+    make_article("从未审核的文章")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with pytest.raises(OSError):
+        reviews.send_weekly_reminder()
+    assert not ReviewReminder.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reviews.send_weekly_reminder() == 1 and len(mail.outbox) == 1

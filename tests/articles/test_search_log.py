@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -59,6 +60,19 @@ def test_a_forged_or_altered_token_counts_nothing(client):
     token = searchlog.token("征信", 5)
     client.get("/search/seen/", {"t": token[:-2] + "xx"})
     assert not SearchQuery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_token_sent_from_another_site_or_too_old_counts_nothing(client, settings):
+    token = searchlog.token("征信", 5)
+    client.get("/search/seen/", {"t": token}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert not SearchQuery.objects.exists()
+    later = timezone.now() + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS + 7200)
+    with time_machine.travel(later):
+        client.get("/search/seen/", {"t": token}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert not SearchQuery.objects.exists()
+    client.get("/search/seen/", {"t": token}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert SearchQuery.objects.get().searches == 1
 
 
 @pytest.mark.django_db

@@ -148,3 +148,17 @@ def test_only_editors_who_may_change_articles_go_back(client, make_article, make
     csrf_client = sign_in_staff(Client(enforce_csrf_checks=True), editor)
     assert csrf_client.post(url).status_code == 403
     assert article.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_history_address_that_is_not_a_number_is_not_found(editor_client):
+    assert editor_client.get(f"{ADMIN}abc/history/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_publishing_from_the_list_keeps_a_version_with_the_editor(
+    editor_client, editor, make_article
+):
+    article = make_article("草稿文章", status=Article.Status.DRAFT)
+    editor_client.post(ADMIN, {"action": "publish_now", "_selected_action": [article.pk]})
+    assert newest(article).status == "published" and newest(article).history_user == editor

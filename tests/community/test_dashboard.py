@@ -105,3 +105,17 @@ def test_readers_do_not_see_the_dashboard(client, make_user):
     client.force_login(make_user("reader"))
     response = client.get(DASHBOARD)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_post_back_in_the_queue_waits_from_its_latest_decision(moderator, make_experience):
+    with time_machine.travel(at(1, 9), tick=False) as clock:
+        post = make_experience("被隐藏的帖子")
+        clock.move_to(at(1, 10))
+        moderation.approve(post, moderator=moderator)
+        clock.move_to(at(10, 10))
+        moderation.hide(post, moderator=moderator)
+        clock.move_to(at(11, 20))
+        page = sign_in_staff(Client(), moderator).get(DASHBOARD).content.decode()
+    pending = figures(page, "待审帖子")
+    assert pending["2026-11-05"] == "0" and pending["2026-11-10"] == "1"

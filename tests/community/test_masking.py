@@ -190,6 +190,8 @@ NEGATIVE_CASES = [
     pytest.param("总共欠了13,800,000,000元", id="amount-with-thousands-commas"),
     pytest.param("利率先后是15.4 18.2 24 36 12.5 13.3 14", id="list-of-decimals"),
     pytest.param("路由器地址192.168.1.1", id="ip-address"),
+    pytest.param("内网地址192.168.10.200", id="ip-address-of-eleven-digits"),
+    pytest.param("升级到1.3.8.1.2.3.4.5.6.7.8版", id="version-number-of-eleven-digits"),
     pytest.param("2024/10/13 13:45 和 2024.10.14", id="dates-with-slashes-and-dots"),
     pytest.param("一三五七九号楼", id="chinese-numerals-short"),
     pytest.param("借了一万三千八百元，还了两千", id="chinese-amount-with-units"),
@@ -298,7 +300,7 @@ def phones(draw):
             for digit in number
         )
     separator = draw(st.sampled_from(["", " ", "-", ".", "/", "\u3000"]))
-    if separator and draw(st.booleans()):
+    if separator in {" ", "-", "\u3000"} and draw(st.booleans()):
         number = separator.join(number)  # one between every digit
     elif separator:
         number = separator.join([number[:3], number[3:7], number[7:]])
@@ -452,8 +454,6 @@ def test_separators_from_chinese_input_methods_are_understood(text, expected):
 WRITTEN_FORMS = [
     ("电话1 3 8 1 2 3 4 5 6 7 8找我", "电话1 3 8 * * * * 5 6 7 8找我"),
     ("电话1-3-8-1-2-3-4-5-6-7-8", "电话1-3-8-*-*-*-*-5-6-7-8"),
-    ("电话1.3.8.1.2.3.4.5.6.7.8", "电话1.3.8.*.*.*.*.5.6.7.8"),
-    ("电话1/3/8/1/2/3/4/5/6/7/8", "电话1/3/8/*/*/*/*/5/6/7/8"),
     ("电话１ ３ ８ １ ２ ３ ４ ５ ６ ７ ８", "电话１ ３ ８ * * * * ５ ６ ７ ８"),
     (
         "电话1\u30003\u30008\u30001\u30002\u30003\u30004\u30005\u30006\u30007\u30008",
@@ -463,7 +463,6 @@ WRITTEN_FORMS = [
     ("号码138/1234/5678", "号码138/****/5678"),
     ("号码138．1234．5678", "号码138．****．5678"),
     ("号码138／1234／5678", "号码138／****／5678"),
-    ("号码1381.234.5678", "号码138*.***.5678"),
     ("号码13 81 23 45 67 8", "号码13 8* ** *5 67 8"),
     ("号码138-1234.5678", "号码138-****.5678"),
     ("号码138 1234/5678", "号码138 ****/5678"),
@@ -516,6 +515,11 @@ WRITTEN_FORMS = [
     ("QQ号码是 5566778899", "QQ号码是 55********"),
     ("QQ：１２３４５６７８９", "QQ：１２*******"),
     ("扣扣:５５６６７７８８", "扣扣:５５******"),
+    ("ＱＱ：１２３４５６７８９", "ＱＱ：１２*******"),
+    ("ｑｑ 12345678", "ｑｑ 12******"),
+    ("ＶＸ：abc12345", "ＶＸ：ab******"),
+    ("电话138 1234.5678", "电话138 ****.5678"),
+    ("电话1 3 8 1 2 3 4 5 6 7 8", "电话1 3 8 * * * * 5 6 7 8"),
 ]
 
 CONTACT_LOOKALIKES = [

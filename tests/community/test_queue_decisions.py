@@ -127,6 +127,15 @@ def test_next_only_leads_back_into_the_queue(staff, make_experience, target):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "javascript:alert(1)"])
+def test_the_reject_pages_cancel_link_stays_in_the_queue(staff, make_experience, target):
+    post = make_experience("等待审核的帖子")
+    page = staff.get(reject_url(post), {"next": target}).content.decode()
+    assert target not in page
+    assert f'href="{QUEUE}" class="button cancel-link"' in page
+
+
+@pytest.mark.django_db
 def test_readers_cannot_use_the_buttons(client, make_user, make_experience):
     post = make_experience("等待审核的帖子")
     client.force_login(make_user("reader"))
