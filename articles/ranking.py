@@ -25,6 +25,7 @@ from articles.related import STORED
 from caching.dependencies import changed
 
 BATCH = 256
+FOLLOW_LOCK = 0x72656C61  # the advisory lock follows take turns on ("rela")
 
 
 @dataclass
@@ -173,9 +174,14 @@ def _entering(matrix, article_id):
 def _write(matrix, article_id, again, entering, holding):
     """Store the lists ranked `again`, and `article_id` inserted into the `entering` ones."""
     written = []
-    # One follow at a time writes (tasks.follow_related holds a lock); the lists are
-    # read again here, inside the transaction, in case another writer changed one.
     with transaction.atomic():
+        # One follow at a time reads and writes the lists, or the second would overwrite
+        # what the first inserted. SQLite's write transactions already take turns (they
+        # begin IMMEDIATE); on PostgreSQL a transaction-level advisory lock, which goes
+        # with the transaction even if the worker dies.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLLOW_LOCK])
         picks = _picks()
         stored = {}
         rows = RelatedArticle.objects.filter(article_id__in=entering, pinned=False)

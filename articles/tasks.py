@@ -6,7 +6,7 @@ does a process that changes an article, when it queues `follow_related`
 """
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from articles import ranking, reviews, searchlog
 
@@ -17,16 +17,10 @@ def review_reminder():
     reviews.send_weekly_reminder()
 
 
-@db_task(retries=60, retry_delay=2)
+@db_task()
 def follow_related(article_id):
-    """Bring every "people also read" list in step with one changed article.
-
-    One at a time across every worker (a lock in the queue's storage): two at once would
-    each rewrite lists from what they read, and the second would undo the first. A task
-    that finds the lock taken is retried two seconds later.
-    """
-    with HUEY.lock_task("follow-related"):
-        ranking.follow(article_id)
+    """Bring every "people also read" list in step with one changed article."""
+    ranking.follow(article_id)
 
 
 @db_periodic_task(crontab(hour="19", minute="30"))

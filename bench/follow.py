@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DONE = re.compile(r"articles\.tasks\.follow_related: \S+ executed in")
+# huey logs each line twice (its logger, then plain): count the logger's lines only.
+DONE = re.compile(r"^\[[^\n]*articles\.tasks\.follow_related: \S+[^\n]* executed in", re.M)
 TASKS_PER_PUBLICATION = 2  # the article's save, then its tags
 
 
@@ -89,15 +90,18 @@ def main():
             started = time.perf_counter()
             article, model = publish(rng)
             committed = time.perf_counter()
-            while finished(log) < before + TASKS_PER_PUBLICATION:
-                if worker.poll() is not None:
-                    sys.exit(f"the worker stopped: see {log}")
-                if time.perf_counter() - committed > args.timeout:
-                    sys.exit(f"no result within {args.timeout} s: see {log}")
-                time.sleep(0.05)
-            elapsed = time.perf_counter() - committed
-            lists = RelatedArticle.objects.filter(related=article).count()
-            in_model = RelatedArticle.objects.filter(article=model, related=article).exists()
+            try:
+                while finished(log) < before + TASKS_PER_PUBLICATION:
+                    if worker.poll() is not None:
+                        sys.exit(f"the worker stopped: see {log}")
+                    if time.perf_counter() - committed > args.timeout:
+                        sys.exit(f"no result within {args.timeout} s: see {log}")
+                    time.sleep(0.05)
+                elapsed = time.perf_counter() - committed
+                lists = RelatedArticle.objects.filter(related=article).count()
+                in_model = RelatedArticle.objects.filter(article=model, related=article).exists()
+            finally:
+                article.delete()
             latencies.append(elapsed)
             print(
                 f"round {round_number}: {elapsed:.1f} s after the commit "
@@ -105,7 +109,6 @@ def main():
                 f"in its model's list: {in_model}",
                 flush=True,
             )
-            article.delete()
     finally:
         worker.terminate()
         worker.wait(timeout=60)
