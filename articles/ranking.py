@@ -126,22 +126,33 @@ def follow(article_id):
     their order: the small drift of tag weights that one article causes waits for the
     next full `refresh_related`. Returns the ids of the lists written.
     """
-    holding = set(
-        RelatedArticle.objects.filter(related_id=article_id).values_list("article_id", flat=True)
-    )
-    matrix = load_matrix()
-    if matrix is None:
-        return _withdraw(article_id, holding)
-    # Holding lists of public articles are ranked again from the matrix.
-    again = rank_rows(
-        matrix,
-        [matrix.position[owner] for owner in holding if owner in matrix.position],
-        STORED + MAX_PINS,
-    )
-    entering = set()
-    if article_id in matrix.position:
-        entering = _entering(matrix, article_id) - holding - {article_id}
-    return _write(matrix, article_id, again, entering, holding)
+    # One follow at a time, from its first read to its last write, or one working from
+    # lists read before another's writes would undo them. SQLite's write transactions
+    # take turns already (they begin IMMEDIATE, so other writers wait, for the second or
+    # two this takes at 100k articles); on PostgreSQL a transaction-level advisory lock,
+    # which goes with the transaction even if the worker dies.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLLOW_LOCK])
+        holding = set(
+            RelatedArticle.objects.filter(related_id=article_id).values_list(
+                "article_id", flat=True
+            )
+        )
+        matrix = load_matrix()
+        if matrix is None:
+            return _withdraw(article_id, holding)
+        # Holding lists of public articles are ranked again from the matrix.
+        again = rank_rows(
+            matrix,
+            [matrix.position[owner] for owner in holding if owner in matrix.position],
+            STORED + MAX_PINS,
+        )
+        entering = set()
+        if article_id in matrix.position:
+            entering = _entering(matrix, article_id) - holding - {article_id}
+        return _write(matrix, article_id, again, entering, holding)
 
 
 def _entering(matrix, article_id):
@@ -175,13 +186,6 @@ def _write(matrix, article_id, again, entering, holding):
     """Store the lists ranked `again`, and `article_id` inserted into the `entering` ones."""
     written = []
     with transaction.atomic():
-        # One follow at a time reads and writes the lists, or the second would overwrite
-        # what the first inserted. SQLite's write transactions already take turns (they
-        # begin IMMEDIATE); on PostgreSQL a transaction-level advisory lock, which goes
-        # with the transaction even if the worker dies.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLLOW_LOCK])
         picks = _picks()
         stored = {}
         rows = RelatedArticle.objects.filter(article_id__in=entering, pinned=False)
@@ -195,8 +199,8 @@ def _write(matrix, article_id, again, entering, holding):
             row = matrix.position[owner]
             entries = [entry for entry in stored.get(owner, []) if entry in matrix.position]
             columns = np.array([matrix.position[entry] for entry in entries] + [x])
-            keys = matrix.keys(np.full(len(columns), row), columns)
-            order = np.argsort(-keys, kind="stable")
+            order_keys = matrix.keys(np.full(len(columns), row), columns)
+            order = np.argsort(-order_keys, kind="stable")
             lists[owner] = [int(matrix.ids[columns[index]]) for index in order][:STORED]
         for owner, computed in lists.items():
             if related.store(owner, related.merge(owner, picks.get(owner, []), computed)):

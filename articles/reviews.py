@@ -66,13 +66,19 @@ def send_weekly_reminder(now=None):
         return 0
     year, week, _day = timezone.localtime(now).isocalendar()
     try:
-        # The week's row and the e-mail together: a mail server that is down leaves no
-        # row, so the next run sends the week's list after all.
         with transaction.atomic():
-            ReviewReminder.objects.create(week=f"{year}-W{week:02d}", sent_at=now, due=count)
-            _send(due, count)
+            reminder = ReviewReminder.objects.create(
+                week=f"{year}-W{week:02d}", sent_at=now, due=count
+            )
     except IntegrityError:
         return 0  # another worker sent this week's
+    # Sent after the row commits (a slow mail server holds no lock); a mail server that is
+    # down takes the row back, and the task's retries send the week's list after all.
+    try:
+        _send(due, count)
+    except Exception:
+        reminder.delete()
+        raise
     return count
 
 

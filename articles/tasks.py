@@ -11,13 +11,13 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from articles import ranking, reviews, searchlog
 
 
-@db_periodic_task(crontab(day_of_week="1", hour="1", minute="0"))
+@db_periodic_task(crontab(day_of_week="1", hour="1", minute="0"), retries=6, retry_delay=600)
 def review_reminder():
     """Mondays at 09:00 Beijing time: tell the Editors which articles are due for review."""
     reviews.send_weekly_reminder()
 
 
-@db_task()
+@db_task(retries=3, retry_delay=30)
 def follow_related(article_id):
     """Bring every "people also read" list in step with one changed article."""
     ranking.follow(article_id)

@@ -85,6 +85,9 @@ def _check_pattern(items, inside_repeat=False):
                 raise UnsafeRule(_("A repetition inside a repetition can run away on a long post."))
             inner = _check_pattern(body, inside_repeat or high > 1)
             width = body.getwidth()
+            if width[1] == 0:
+                # (?=a)? or (?:\b){0,5}: nothing to repeat, but ways to try it.
+                raise UnsafeRule(_("A repeated part must match at least one character."))
             if high > 1 and width[0] != width[1]:
                 # (a?a?){0,30} or (aa?){0,50}: one text splits into the repeats in
                 # more ways than there are atoms in the universe.
@@ -121,16 +124,17 @@ def _check_pattern(items, inside_repeat=False):
 
 
 def _first_characters(branch):
-    """The characters a branch may start with, or None for "almost any"."""
+    """The characters a branch may start with, case-folded (rules ignore case), or None
+    for "almost any"."""
     if not branch:
         return None
     op, value = branch[0]
     if str(op) == "LITERAL":
-        return {value}
+        return {chr(value).casefold()}
     if str(op) == "SUBPATTERN":
         return _first_characters(value[-1])
     if str(op) == "IN" and all(str(kind) == "LITERAL" for kind, _value in value):
-        return {code for _kind, code in value}
+        return {chr(code).casefold() for _kind, code in value}
     return None
 
 

@@ -290,6 +290,8 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
+# A mail server that stops answering fails a send after this many seconds, not never.
+EMAIL_TIMEOUT = 10
 # Where the file backend (django.core.mail.backends.filebased.EmailBackend) writes.
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 # Links in e-mails: password reset (one use) and address confirmation expire after a day.

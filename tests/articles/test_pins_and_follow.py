@@ -145,3 +145,19 @@ def test_a_scheduled_article_is_followed_when_its_time_comes(
     queued = [c for c in callbacks if c.__qualname__.startswith("follow_later")]
     # Once now (it leaves any list) and once for its publication time.
     assert len(queued) == 2
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_article_leaves_the_list_a_draft_keeps(
+    site, django_capture_on_commit_callbacks
+):
+    draft, withdrawn = site[2], site[3]
+    related.refresh_for(draft)
+    draft.status = Article.Status.DRAFT  # a draft keeps the list saved with it
+    draft.save()
+    assert withdrawn.pk in stored_ids(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn.status = Article.Status.DRAFT
+        withdrawn.save()
+    assert withdrawn.pk not in stored_ids(draft)
+    assert not RelatedArticle.objects.filter(related=withdrawn).exists()

@@ -82,6 +82,8 @@ def test_the_kept_traditional_table_is_opencc_s():
         (r"\b", True, "匹配空文本"),
         ("(?:a?a?){0,30}b", True, "相同数量的字符"),
         ("(?:aa?){0,50}b", True, "相同数量的字符"),
+        ("(?:ab|AB){1,50}c", True, "同一个字符开头"),  # rules ignore case
+        ("(?:(?=a)?a){1,50}z", True, "至少匹配一个字符"),
         (".{0,20}.{0,20}.{0,20}", True, "组合太多"),
         (" ，。 ", False, "至少要有一个字母或数字"),
     ],
