@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _D = "[0-9０-９]"
 # Separators people type between digit groups: ASCII and full-width dashes, spaces of
 # every width (an IME gives U+3000, a copied web page U+00A0).
-_SEPARATORS = " -－\u3000\u00a0./．／"
+_SEPARATORS = " -－—–\u3000\u00a0./．／"
 _SEP = r"[ \-－\u3000\u00a0]"
 # A mobile number's digits may also be Chinese numerals, and dots or slashes may separate
 # them; not commas or 、, which separate amounts and list items.
@@ -66,12 +66,21 @@ _CARD_RE = re.compile(
 _COUNTRY_CODE = "(?:[(（][+＋]?[8８][6６][)）]|[+＋]?[8８][6６]|[0０]{2}[8８][6６])"
 _PHONE_START = rf"(?<!{_PD})(?<!\*{{4}})"
 _PHONE_END = rf"(?!{_PD})"
+_FIRST_TWO = "[1１一壹幺][3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖]"
+# 11 digits as one run: other text may touch it ("欠款 3000 13812345678").
 _PHONE_RE = re.compile(
     rf"{_PHONE_START}(?P<prefix>{_COUNTRY_CODE}{_PSEP}?)?"
-    # 11 digits as one run, grouped 3-4-4, or grouped 3-8.
-    rf"(?P<number>[1１一壹幺][3-9３-９三四五六七八九叁參肆伍陆陸柒捌玖](?:{_PD}{{9}}"
-    rf"|{_PD}{_PSEP}{_PD}{{4}}{_PSEP}{_PD}{{4}}"
-    rf"|{_PD}{_PSEP}{_PD}{{8}})){_PHONE_END}"
+    rf"(?P<number>{_FIRST_TWO}{_PD}{{9}}){_PHONE_END}"
+)
+# Grouped 3-4-4 or 3-8, with up to three separators between the groups ("138 - 1234 -
+# 5678", dashes of every length, dots, slashes), but no digit one separator away on either
+# side: "订单号 138-1234-5678-90" and "2024.138.1234.5678" are longer numbers.
+# Em and en dashes count between the groups only: elsewhere they join words (——).
+_GROUPS = r"[ \-－—–\u3000\u00a0./．／]{1,3}"
+_GROUPED_PHONE_RE = re.compile(
+    rf"{_PHONE_START}(?<!{_PD}{_PSEP})(?P<prefix>{_COUNTRY_CODE}{_PSEP}?)?"
+    rf"(?P<number>{_FIRST_TWO}(?:{_PD}{_GROUPS}{_PD}{{4}}{_GROUPS}{_PD}{{4}}"
+    rf"|{_PD}{_GROUPS}{_PD}{{8}}))(?!{_PSEP}{{0,3}}{_PD})"
 )
 # A space or a dash between any two digits ("1 3 8 1 2 3 4 5 6 7 8", "13 81 23 45 67 8"), but
 # only as a run of exactly 11 digits: a digit one separator away on either side means a
@@ -92,15 +101,18 @@ _SPACED_PHONE_RE = re.compile(
 _GAP = r"(?:号码|账号|号)?[ \u3000]*(?:是[ \u3000]*)?(?:[:：][ \u3000]*)?"
 _LATIN_GAP = rf"(?=[号账 \u3000:：]){_GAP}"
 _WECHAT_KEYWORD = (
-    rf"(?:(?:微信|威信|薇信|徽信|维信|[Vv]信|加[Vv微]){_GAP}"
+    rf"(?:(?:微信|威信|薇信|徽信|维信|[VvＶｖ]信|加[VvＶｖ微]){_GAP}"
     rf"|(?<![A-Za-zＡ-Ｚａ-ｚ])(?:(?i:vx|wx|weixin|wechat)|[VvＶｖ][XxＸｘ]|[WwＷｗ][XxＸｘ])"
     rf"{_LATIN_GAP})"
 )
 _QQ_KEYWORD = rf"(?:扣扣|企鹅|(?<![A-Za-zＡ-Ｚａ-ｚ])[QqＱｑ]{{2}}){_GAP}"
 # A WeChat ID: 6-20 letters, digits, "_" or "-", starting with a letter (a number
 # there is a phone number, masked as one). A QQ number: 5-12 digits, no leading 0.
+_ID_LETTER = "A-Za-zＡ-Ｚａ-ｚ"
+_ID_CHARACTER = rf"[{_ID_LETTER}0-9０-９_＿\-－]"
 _WECHAT_RE = re.compile(
-    rf"(?P<keyword>{_WECHAT_KEYWORD})(?P<id>[A-Za-z][A-Za-z0-9_\-]{{5,19}})(?![A-Za-z0-9_\-])"
+    rf"(?P<keyword>{_WECHAT_KEYWORD})(?P<id>[{_ID_LETTER}]{_ID_CHARACTER}{{5,19}})"
+    rf"(?!{_ID_CHARACTER})"
 )
 _QQ_RE = re.compile(rf"(?P<keyword>{_QQ_KEYWORD})(?P<id>[1-9１-９]{_D}{{4,11}})(?!{_D})")
 
@@ -229,6 +241,7 @@ _PASSES = (
     functools.partial(_substitute, _ID_RE, _mask_id),
     functools.partial(_substitute, _CARD_RE, _mask_card),
     functools.partial(_substitute, _PHONE_RE, _mask_phone),
+    functools.partial(_substitute, _GROUPED_PHONE_RE, _mask_phone),
     functools.partial(_substitute, _SPACED_PHONE_RE, _mask_phone),
     # Last: a phone number written after 微信 is masked as a phone number.
     functools.partial(_substitute, _WECHAT_RE, _mask_contact),

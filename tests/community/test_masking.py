@@ -191,6 +191,8 @@ NEGATIVE_CASES = [
     pytest.param("利率先后是15.4 18.2 24 36 12.5 13.3 14", id="list-of-decimals"),
     pytest.param("路由器地址192.168.1.1", id="ip-address"),
     pytest.param("内网地址192.168.10.200", id="ip-address-of-eleven-digits"),
+    pytest.param("订单号 138-1234-5678-90", id="grouped-order-number"),
+    pytest.param("编号2024.138.1234.5678", id="dotted-reference-number"),
     pytest.param("升级到1.3.8.1.2.3.4.5.6.7.8版", id="version-number-of-eleven-digits"),
     pytest.param("2024/10/13 13:45 和 2024.10.14", id="dates-with-slashes-and-dots"),
     pytest.param("一三五七九号楼", id="chinese-numerals-short"),
@@ -520,6 +522,12 @@ WRITTEN_FORMS = [
     ("ＶＸ：abc12345", "ＶＸ：ab******"),
     ("电话138 1234.5678", "电话138 ****.5678"),
     ("电话1 3 8 1 2 3 4 5 6 7 8", "电话1 3 8 * * * * 5 6 7 8"),
+    ("电话138 - 1234 - 5678", "电话138 - **** - 5678"),
+    ("电话138  1234  5678", "电话138  ****  5678"),
+    ("电话138—1234—5678", "电话138—****—5678"),
+    ("Ｖ信 abcdef12", "Ｖ信 ab******"),
+    ("加ｖ abc12345", "加ｖ ab******"),
+    ("微信 ａｂｃｄｅｆ１２", "微信 ａｂ******"),
 ]
 
 CONTACT_LOOKALIKES = [
