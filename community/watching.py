@@ -162,6 +162,8 @@ def compile_rule(pattern, is_regex):
             )
         return needle
     try:
+        # The re module's own parser (sre_parse until Python 3.11): the checks read the
+        # tree `re` itself would compile, not a guess at the pattern's text.
         parsed = re._parser.parse(pattern, re.IGNORECASE)
         compiled = re.compile(pattern, re.IGNORECASE)
     except (re.error, RecursionError, OverflowError) as error:
