@@ -13,6 +13,7 @@ from taggit.models import Tag as TaggitTag
 
 from articles import charts, reviews, searchlog, versions
 from articles.models import MAX_PINS, Article, Category, PinnedArticle, SearchQuery, Tag
+from caching import canonical
 
 # The site uses its own Tag model (shared by articles and experiences);
 # taggit's stock model stays empty, so keep it out of the editors' way.
@@ -175,7 +176,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def _article(self, request, object_id, *, change=False):
-        pk = _number(str(object_id))
+        pk = canonical.object_id(str(object_id))
         if pk is None:
             raise Http404
         article = get_object_or_404(Article.objects.select_related("category"), pk=pk)
@@ -217,8 +218,8 @@ class ArticleAdmin(admin.ModelAdmin):
         """Two versions side by side: by paragraph, then by character."""
         article = self._article(request, object_id)
         history = article.history.select_related("history_user")
-        older = history.filter(pk=_number(request.GET.get("old"))).first()
-        newer = history.filter(pk=_number(request.GET.get("new"))).first()
+        older = history.filter(pk=canonical.object_id(request.GET.get("old"))).first()
+        newer = history.filter(pk=canonical.object_id(request.GET.get("new"))).first()
         if older is None or newer is None:
             self.message_user(request, _("Pick two versions to compare."), messages.WARNING)
             return redirect("admin:articles_article_history", object_id)
@@ -324,10 +325,6 @@ class ArticleAdmin(admin.ModelAdmin):
             % {"count": count, "status": Article.Status(status).label},
             messages.SUCCESS,
         )
-
-
-def _number(value):
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @admin.register(SearchQuery)

@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from articles import background, keys, related, search, versions
 from articles.models import Article, Category, PinnedArticle, SearchEntry, Tag
@@ -24,45 +23,40 @@ def index_article(sender, instance, created, **kwargs):
         search.index_object(SearchEntry.Kind.ARTICLE, instance)
 
 
+def _listing_changed(instance, created):
+    """Whether a save moves the article into, out of or within the public lists."""
+    was_listed = not created and instance.saved_value("status") == Article.Status.PUBLISHED
+    is_listed = instance.status == Article.Status.PUBLISHED
+    return (was_listed or is_listed) and (created or instance.changed_fields(LISTING_FIELDS))
+
+
+def _retagged(action, pk_set):
+    # taggit's set() sends a remove and an add even when nothing changed: only
+    # tags that really came or went count.
+    return action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="refresh_own_related_list")
 def refresh_own_related_list(sender, instance, created, **kwargs):
-    # Its neighbours' lists pick it up at the next `refresh_related` run.
+    # Its own list at once; the lists of the other articles through the worker
+    # (articles/ranking.py, follow), and a scheduled article again when its time comes.
     if created or instance.changed_fields(LISTING_FIELDS):
         related.refresh_for(instance)
+    if _listing_changed(instance, created):
+        background.follow_later(instance)
+        if instance.status == Article.Status.PUBLISHED and not instance.is_public():
+            background.follow_later(instance, eta=instance.published_at)
 
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="refresh_on_retag")
 def refresh_on_retag(sender, instance, action, pk_set=None, **kwargs):
-    # taggit's set() sends a remove and an add even when nothing changed: rank
-    # only when tags really came or went (ranking a large site costs about 1 s).
-    if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
-        related.refresh_for(instance)
-
-
-@receiver(post_save, sender=Article, dispatch_uid="follow_in_other_lists")
-def follow_in_other_lists(sender, instance, created, **kwargs):
-    # Published, withdrawn, rescheduled or moved: the worker updates the lists of the
-    # other articles (articles/ranking.py, follow). A scheduled article is followed
-    # again when its time comes.
-    was_listed = not created and instance.saved_value("status") == Article.Status.PUBLISHED
-    is_listed = instance.status == Article.Status.PUBLISHED
-    if (was_listed or is_listed) and (created or instance.changed_fields(LISTING_FIELDS)):
-        background.follow_later(instance)
-        if is_listed and instance.published_at > timezone.now():
-            background.follow_later(instance, eta=instance.published_at)
-
-
-@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="follow_retag")
-def follow_retag(sender, instance, action, pk_set=None, **kwargs):
-    retagged = action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set)
-    if retagged and instance.is_public():
-        background.follow_later(instance)
-
-
-@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="version_on_retag")
-def version_on_retag(sender, instance, action, pk_set=None, **kwargs):
-    if action == "post_clear" or (action in {"post_add", "post_remove"} and pk_set):
+    # A version of the new tags, the article's own list (ranking a large site costs
+    # about 1 s), and the other lists through the worker.
+    if _retagged(action, pk_set):
         versions.record_retag(instance)
+        related.refresh_for(instance)
+        if instance.is_public():
+            background.follow_later(instance)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="unindex_article")
@@ -80,11 +74,7 @@ def article_saved(sender, instance, created, **kwargs):
     touched = [keys.page(instance.pk)]
     if created or instance.changed_fields(CARD_FIELDS):
         touched.append(instance)
-    was_listed = (
-        instance.saved_value("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED
-    )
-    is_listed = instance.status == Article.Status.PUBLISHED
-    if (was_listed or is_listed) and (created or instance.changed_fields(LISTING_FIELDS)):
+    if _listing_changed(instance, created):
         # Lists it enters or leaves, and the "people also read" lists it was
         # stored in (read through published(), they follow at once).
         touched.append(keys.PUBLIC_ARTICLES)

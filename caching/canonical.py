@@ -52,3 +52,8 @@ def choice(*allowed, default=None):
         return value
 
     return normalise
+
+
+def object_id(value):
+    """Return the id a parameter or URL part names (ASCII digits, as ids are), else None."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from articles.models import Article
 from articles.views import marked_helpful
 from caching import ratelimit
+from caching.canonical import object_id
 from caching.dependencies import depends_on
 from community import keys, moderation
 from community.forms import ExperienceForm, ReportForm
@@ -176,8 +177,8 @@ def reader_state(request):
     """
     user = request.user
     state = {"signed_in": user.is_authenticated}
-    article_id = _object_id(request.GET.get("article"))
-    experience_id = _object_id(request.GET.get("experience"))
+    article_id = object_id(request.GET.get("article"))
+    experience_id = object_id(request.GET.get("experience"))
     if article_id:
         state["helpful"] = article_id in marked_helpful(request)
     if user.is_authenticated and article_id:
@@ -194,7 +195,3 @@ def reader_state(request):
         experience = Experience.objects.approved().filter(pk=experience_id).first()
         state["can_report"] = bool(experience and experience.can_be_reported_by(user))
     return JsonResponse(state)
-
-
-def _object_id(value):
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
