@@ -60,9 +60,9 @@ class Category(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """Return the articles the public may read: published, and their time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Return the articles the public may read: published, their time come (by `now`)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def next_publication(self, after=None):
         """Return when the next scheduled article goes public (after `after`, default now)."""

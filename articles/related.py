@@ -15,10 +15,12 @@ itself) from the computed part.
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from articles import keys
 from articles.models import Article, PinnedArticle, RelatedArticle
 from caching.dependencies import changed, depends_on
+from caching.queries import Prepared
 
 SHOWN = 10
 # Stored lists are longer than shown, so a few neighbours can stop being public
@@ -26,26 +28,34 @@ SHOWN = 10
 STORED = 20
 
 
-def related_for_page(article, limit=SHOWN):
+# The stored list as a page shows it: every cold article page reads one.
+_stored_list = Prepared(
+    lambda article, now: (
+        Article.objects.published(now)
+        .filter(related_from__article=article)
+        .annotate(pinned=F("related_from__pinned"))
+        .cards()
+        .order_by("related_from__rank")[:SHOWN]
+    ),
+    article=Article._meta.pk,
+    now=Article._meta.get_field("published_at"),
+)
+
+
+def related_for_page(article):
     """Return the list to show under `article`: stored, public only, best first.
 
     Records what the page then shows: the stored list and each article in it.
     """
     depends_on(keys.related(article.pk))
-    shown = _related_for_page(article, limit)
+    shown = _related_for_page(article)
     depends_on(*shown, *(item.category for item in shown))
     return shown
 
 
-def _related_for_page(article, limit):
-    stored = list(
-        Article.objects.published()
-        .filter(related_from__article=article)
-        .annotate(pinned=F("related_from__pinned"))
-        .cards()
-        .order_by("related_from__rank")[:limit]
-    )
-    if len(stored) == limit:
+def _related_for_page(article):
+    stored = _stored_list(article=article.pk, now=timezone.now())
+    if len(stored) == SHOWN:
         return stored
     # Never computed yet, or too many neighbours went private since the last
     # refresh: rank live (slow on a large site, but rare).
@@ -58,8 +68,8 @@ def _related_for_page(article, limit):
     for pick in picks:
         pick.pinned = True
     picked = {pick.pk for pick in picks}
-    computed = Article.objects.related_to(article, limit=limit + len(picks))
-    return (picks + [each for each in computed if each.pk not in picked])[:limit]
+    computed = Article.objects.related_to(article, limit=SHOWN + len(picks))
+    return (picks + [each for each in computed if each.pk not in picked])[:SHOWN]
 
 
 def lists_with(article):

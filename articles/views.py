@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
@@ -11,6 +13,7 @@ from articles.filters import ArticleFilter
 from articles.models import Article, Category
 from caching import fragments, ratelimit
 from caching.dependencies import Shown, changed, depends_on, keep_out, max_age, recorded
+from caching.queries import Prepared
 
 HELPFUL_SESSION_KEY = "helpful_articles"
 
@@ -79,6 +82,24 @@ def marked_helpful(request):
     return set(request.session.get(HELPFUL_SESSION_KEY, []))
 
 
+# What an article page asks the database when nothing of it is cached: four
+# queries of fixed shape, their SQL built once (caching/queries.py).
+_public_article = Prepared(
+    lambda slug, now: (
+        Article.objects.published(now).select_related("category", "reviewed_by").filter(slug=slug)
+    ),
+    slug=Article._meta.get_field("slug"),
+    now=Article._meta.get_field("published_at"),
+)
+_tags_of = Prepared(
+    lambda article: Article(pk=article).tags.order_by("name"), article=Article._meta.pk
+)
+_experiences_of = Prepared(
+    lambda article: Article(pk=article).experiences.approved().select_related("author")[:5],
+    article=Article._meta.pk,
+)
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
@@ -94,9 +115,11 @@ class ArticleDetailView(DetailView):
         return fragments.cached("article", [self.kwargs["slug"]], self._load_article)
 
     def _load_article(self):
-        article = super().get_object()
-        depends_on(*article_page_keys(article))
-        return article
+        found = _public_article(slug=self.kwargs["slug"], now=timezone.now())
+        if not found:
+            raise Http404
+        depends_on(*article_page_keys(found[0]))
+        return found[0]
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -106,7 +129,7 @@ class ArticleDetailView(DetailView):
             page_keys=article_page_keys(article),
             # Lazy: when the fragments that show them are cached, not even the
             # querysets are built. Each records what it shows when it runs.
-            tags=Shown(lambda: recorded(article.tags.order_by("name"))),
+            tags=Shown(lambda: recorded(_tags_of(article=article.pk))),
             experiences=Shown(lambda: self._experiences(article)),
             already_helpful=article.pk in marked_helpful(self.request),
             **kwargs,
@@ -114,7 +137,7 @@ class ArticleDetailView(DetailView):
 
     def _experiences(self, article):
         depends_on(keys.experiences(article.pk))
-        shown = recorded(article.experiences.approved().select_related("author")[:5])
+        shown = recorded(_experiences_of(article=article.pk))
         depends_on(*(experience.author for experience in shown))
         return shown
 
