@@ -16,7 +16,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from articles.rendering import excerpt, render_markdown
+from caching.canonical import path_to
 from caching.models import TracksChanges
 
 
@@ -56,7 +56,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return path_to("articles:category", "slug", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -181,7 +181,7 @@ class Tag(TagBase):
         verbose_name_plural = _("tags")
 
     def get_absolute_url(self):
-        return reverse("tag", kwargs={"slug": self.slug})
+        return path_to("tag", "slug", self.slug)
 
     def slugify(self, tag, i=None):
         # Keep Chinese in the slug; a tag with no letters or digits at all
@@ -348,7 +348,7 @@ class Article(TracksChanges, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return path_to("articles:detail", "slug", self.slug)
 
     def _was_public(self):
         """Whether readers could read the article as it was last loaded or saved."""

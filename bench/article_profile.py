@@ -104,6 +104,8 @@ def main():
         if profile:
             order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
             pstats.Stats(profile).sort_stats(order).print_stats(40)
+            if os.environ.get("PROFILE_OUT"):  # for pstats' print_callers() and the like
+                profile.dump_stats(os.environ["PROFILE_OUT"])
 
 
 if __name__ == "__main__":

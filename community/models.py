@@ -3,12 +3,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
 from articles.models import Tag
+from caching.canonical import path_to
 from caching.models import TracksChanges
 from community import watching
 from community.masking import mask_personal_data
@@ -158,7 +158,7 @@ class Experience(TracksChanges, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("community:detail", kwargs={"pk": self.pk})
+        return path_to("community:detail", "pk", self.pk)
 
     def clean(self):
         # Masking can lengthen text (a@b.cn becomes a***@b.cn): check the stored form.

@@ -3,8 +3,10 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, reverse
 
 from caching import pages
+from caching.canonical import path_to
 from community.models import Experience
 
 
@@ -109,3 +111,24 @@ def test_a_filter_the_address_already_decides_is_not_a_page_of_its_own(listing, 
     for _ in range(2):
         assert "xkey" not in Client().get(url)
     assert not is_stored(url)
+
+
+@pytest.mark.parametrize(
+    ("name", "keyword", "value"),
+    [
+        ("articles:detail", "slug", "debt-collection_2"),
+        ("articles:detail", "slug", "网贷逾期-怎么办"),
+        ("articles:category", "slug", "信用"),
+        ("tag", "slug", "征信"),
+        ("community:detail", "pk", 42),
+    ],
+)
+def test_path_to_gives_what_reverse_gives(name, keyword, value):
+    assert path_to(name, keyword, value) == reverse(name, kwargs={keyword: value})
+
+
+def test_path_to_leaves_what_is_not_a_slug_to_reverse():
+    with pytest.raises(NoReverseMatch):
+        path_to("articles:detail", "slug", "a/b")
+    with pytest.raises(NoReverseMatch):
+        path_to("tag", "slug", "征信 修复")
