@@ -132,12 +132,13 @@ class Dependencies:
         """
         self.pending.append((self, entry))
 
-    def finish(self, timeout):
+    def finish(self, timeout, keep_parts=True):
         """Store the parts rendered on the way; return the versions to store the whole under.
 
         None if the whole must not be stored. For the rendering that is not
         part of another; `timeout` is how long the cache keeps the parts
-        (each also carries its own expiry).
+        (each also carries its own expiry). With `keep_parts` false the parts
+        are dropped: the whole is stored and serves without them.
         """
         pending, self.pending[:] = list(self.pending), []
         if self.last_change is None:
@@ -145,6 +146,8 @@ class Dependencies:
         fresh = _read_fresh(self.keys)
         if fresh is None:
             return None
+        if not keep_parts:
+            pending = []
         writes = {}
         for part, entry in pending:
             versions = part.storable_versions(fresh)

@@ -152,7 +152,11 @@ class PageCacheMiddleware:
                     if not cache.add(rendering_key, rendering_mark, RENDER_SECONDS):
                         return _respond(request, entry, now)
         try:
-            return self._render_and_store(request, page_key, start)
+            # A page rendered for the first time keeps only the whole: most pages
+            # are never rendered twice (a long tail of articles each read now
+            # and then), and the fragments serve only a page rendered again.
+            # Once it is, after a change, its fragments are kept too.
+            return self._render_and_store(request, page_key, start, keep_parts=entry is not None)
         finally:
             # Unless it ran out and another request has set its own meanwhile.
             if rendering_key and cache.get(rendering_key) == rendering_mark:
@@ -169,13 +173,13 @@ class PageCacheMiddleware:
             _remember_keys(_LAST_PAGE, shown.keys)
         return response
 
-    def _render_and_store(self, request, page_key, start):
+    def _render_and_store(self, request, page_key, start, keep_parts):
         signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
         with dependencies.collecting(start or {}) as shown:
             response = self.get_response(_without_session(request) if signed_in else request)
             storable = _storable(response)
             # Its fragments are stored now, and their versions read with the page's.
-            versions = shown.finish(settings.PAGE_CACHE_SECONDS) if storable else None
+            versions = shown.finish(settings.PAGE_CACHE_SECONDS, keep_parts) if storable else None
         _remember_keys(request.path, shown.keys)
         _remember_keys(_LAST_PAGE, shown.keys)
         if signed_in and not storable:

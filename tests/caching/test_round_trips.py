@@ -72,3 +72,31 @@ def test_a_fragment_rendered_again_after_a_change_shows_it(articles):
     articles[0].title = "逾期第0天：先别慌"
     articles[0].save()
     assert "先别慌" in Client().get(url + "?visit=2").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_stored_the_first_time_keeps_only_the_whole_then_its_fragments(
+    articles, monkeypatch, django_assert_num_queries
+):
+    url = articles[0].get_absolute_url()
+    Client().get(articles[1].get_absolute_url() + "?visit=1")  # the menus, in memory
+    calls = Calls(monkeypatch)
+    with django_assert_num_queries(4):
+        assert Client().get(url)["X-Cache"] == "MISS"
+    # Read: the change counter with the page, the article, the template's
+    # fragments, their keys' versions afresh. Written: the page alone.
+    assert calls.names == ["get_many", "get", "get_many", "get_many", "set"]
+    # A vote: the page is rendered again, and its fragments are kept this time.
+    Client().post(url + "helpful/")
+    calls.names.clear()
+    with django_assert_num_queries(4):
+        assert Client().get(url)["X-Cache"] == "MISS"
+    assert calls.names[-2:] == ["set_many", "set"]
+    # The next vote: only what shows the count is rendered again (the article
+    # and the head that names its keys); the text, the posts and the list come
+    # from the fragments.
+    Client().post(url + "helpful/")
+    with django_assert_num_queries(2):
+        response = Client().get(url)
+    assert response["X-Cache"] == "MISS"
+    assert "(2)" in response.content.decode()
