@@ -65,6 +65,8 @@ class Dependencies:
             self.versions, self.last_change = parent.versions, parent.last_change
             self.began, self.pending = parent.began, parent.pending
             self.prefetched, self._templates = parent.prefetched, parent._templates
+            self.fragments_read = parent.fragments_read
+            self.first_rendering = parent.first_rendering
         else:
             self.versions = {} if versions is None else dict(versions)
             self.last_change = self.versions.pop(_COUNTER, None)
@@ -73,6 +75,11 @@ class Dependencies:
             self.pending = []
             # Fragments read ahead (None: missing), and the templates they were read for.
             self.prefetched, self._templates = {}, set()
+            # The keys of the fragments the rendering looked for, found or not.
+            self.fragments_read = []
+            # A page's first rendering: the parts of this page alone are neither
+            # read from the shared cache nor stored (caching/pages.py).
+            self.first_rendering = False
 
     def add(self, keys):
         self.keys.update(keys)
@@ -123,22 +130,22 @@ class Dependencies:
         self._templates.add(id(template))
         return True
 
-    def store_when_done(self, entry):
+    def store_when_done(self, entry, of_one_page=False):
         """Store what `entry(versions)` returns once the whole rendering is done, if it may be kept.
 
         `entry` returns (cache, key, value), or None when the part is out of
         date by then. The versions of every such part are read with the
         page's, in one round trip, and the parts written in one more (`finish`).
+        A part `of_one_page` is not stored from a page's first rendering.
         """
-        self.pending.append((self, entry))
+        self.pending.append((self, entry, of_one_page))
 
-    def finish(self, timeout, keep_parts=True):
+    def finish(self, timeout):
         """Store the parts rendered on the way; return the versions to store the whole under.
 
         None if the whole must not be stored. For the rendering that is not
         part of another; `timeout` is how long the cache keeps the parts
-        (each also carries its own expiry). With `keep_parts` false the parts
-        are dropped: the whole is stored and serves without them.
+        (each also carries its own expiry).
         """
         pending, self.pending[:] = list(self.pending), []
         if self.last_change is None:
@@ -146,10 +153,10 @@ class Dependencies:
         fresh = _read_fresh(self.keys)
         if fresh is None:
             return None
-        if not keep_parts:
-            pending = []
         writes = {}
-        for part, entry in pending:
+        for part, entry, of_one_page in pending:
+            if of_one_page and self.first_rendering:
+                continue
             versions = part.storable_versions(fresh)
             stored = None if versions is None else entry(versions)
             if stored is not None:

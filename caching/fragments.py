@@ -21,6 +21,11 @@ from django.core.cache.utils import make_template_fragment_key
 from caching.dependencies import collecting, current
 
 _MISSING = object()
+# The fragments each path rendered for one reader looked for last time: the
+# next time, those not in this process's memory are read with the change counter.
+_known_fragments = {}
+_KNOWN_FRAGMENTS_LIMIT = 2_000
+_SHARED_PREFIX = "fragment:"
 
 
 def cached(name, vary_on, compute):
@@ -34,9 +39,14 @@ def cached(name, vary_on, compute):
         return compute()
     store = caches["fragments"]
     key = make_template_fragment_key(name, vary_on)
+    dependencies.fragments_read.append(key)
+    # A part that varies is a part of one page (an article's text), unlike the
+    # site-wide ones; a page rendered for the first time has none stored.
+    of_one_page = bool(vary_on)
     entry = dependencies.prefetched.pop(key, _MISSING)
     if entry is _MISSING:
-        entry = store.get(key)
+        local_only = of_one_page and dependencies.first_rendering
+        entry = store.get_local(key) if local_only else store.get(key)
     now = time.time()
     if entry is not None and now < entry["expires"]:
         versions = dependencies.current_versions(entry["keys"])
@@ -55,7 +65,7 @@ def cached(name, vary_on, compute):
         return store, key, {**stored, "expires": expires, "value": value}
 
     # Stored with the page's other fragments once it is done (Dependencies.finish).
-    inner.store_when_done(to_store)
+    inner.store_when_done(to_store, of_one_page)
     return value
 
 
@@ -69,13 +79,41 @@ def prefetch(template, fragments):
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
         return
-    if not dependencies.first_time_for(template):
+    if dependencies.first_rendering or not dependencies.first_time_for(template):
         return
     keys = [make_template_fragment_key(name, vary_on) for name, vary_on in fragments()]
+    keys = [key for key in keys if key not in dependencies.prefetched]
+    if not keys:  # read with the change counter already (read_with_start)
+        return
     found = caches["fragments"].get_many(keys)
     dependencies.prefetched.update({key: found.get(key) for key in keys})
     shown = {key for entry in found.values() for key in entry["keys"]}
     dependencies.current_versions(shown)
+
+
+def to_read_with_start(path):
+    """Return the shared-cache keys of the fragments `path` looked for last time, not held here.
+
+    For a page rendered for one reader: read with the change counter
+    (caching/pages.py), they need no round trip of their own.
+    """
+    store = caches["fragments"]
+    return [store.shared_key(key) for key in _known_fragments.get(path, ()) if not store.holds(key)]
+
+
+def read_with_start(found, shared_keys):
+    """Hand the rendering under way the fragments of `to_read_with_start()`, found or not."""
+    dependencies = current()
+    if dependencies is None or not shared_keys:
+        return
+    dependencies.prefetched.update(caches["fragments"].from_shared(found, shared_keys))
+
+
+def remember(path, dependencies):
+    """Keep which fragments the rendering of `path` looked for, for its next rendering."""
+    if len(_known_fragments) >= _KNOWN_FRAGMENTS_LIMIT:
+        _known_fragments.clear()
+    _known_fragments[path] = tuple(dict.fromkeys(dependencies.fragments_read))
 
 
 class LocalFirstCache(LocMemCache):
@@ -90,7 +128,7 @@ class LocalFirstCache(LocMemCache):
         if value is not _MISSING:
             return value
         # The shared copy carries its expiry, so the local copy ends when it does.
-        stored = caches[self._shared_alias].get(self._shared_key(key), version=version)
+        stored = caches[self._shared_alias].get(self.shared_key(key), version=version)
         if stored is None or stored[0] <= time.time():
             return default
         expires, value = stored
@@ -106,15 +144,37 @@ class LocalFirstCache(LocMemCache):
                 found[key] = value
         missing = [key for key in keys if key not in found]
         if missing:
-            shared = caches[self._shared_alias].get_many(map(self._shared_key, missing), version)
-            now = time.time()
-            for key in missing:
-                stored = shared.get(self._shared_key(key))
-                if stored is not None and stored[0] > now:
-                    expires, value = stored
-                    super().set(key, value, expires - now, version)
-                    found[key] = value
+            shared = caches[self._shared_alias].get_many(map(self.shared_key, missing), version)
+            found.update(self._keep(shared, missing, version))
         return found
+
+    def get_local(self, key, default=None, version=None):
+        """Return `key` from this process's memory only."""
+        return super().get(key, default, version)
+
+    def holds(self, key, version=None):
+        """Tell whether this process's memory holds `key`."""
+        return super().has_key(key, version)
+
+    def from_shared(self, found, shared_keys, version=None):
+        """Return {key: value or None} for `shared_keys`, from the shared cache's `found`.
+
+        What the shared cache gave (`get_many` on the shared alias) is kept here too.
+        """
+        keys = [key.removeprefix(_SHARED_PREFIX) for key in shared_keys]
+        kept = self._keep(found, keys, version)
+        return {key: kept.get(key) for key in keys}
+
+    def _keep(self, shared, keys, version):
+        """Keep here, and return, the values of `keys` the shared cache gave in `shared`."""
+        kept, now = {}, time.time()
+        for key in keys:
+            stored = shared.get(self.shared_key(key))
+            if stored is not None and stored[0] > now:
+                expires, value = stored
+                super().set(key, value, expires - now, version)
+                kept[key] = value
+        return kept
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.set_many({key: value}, timeout, version)
@@ -126,7 +186,7 @@ class LocalFirstCache(LocMemCache):
         seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
         if seconds is not None and seconds > 0:
             expires = time.time() + seconds
-            shared = {self._shared_key(key): (expires, value) for key, value in data.items()}
+            shared = {self.shared_key(key): (expires, value) for key, value in data.items()}
             return caches[self._shared_alias].set_many(shared, seconds, version)
         return []
 
@@ -136,5 +196,6 @@ class LocalFirstCache(LocMemCache):
         Django's check loops over every character of the key on every read.
         """
 
-    def _shared_key(self, key):
-        return f"fragment:{key}"
+    def shared_key(self, key):
+        """Return the key under which the shared cache holds `key`."""
+        return _SHARED_PREFIX + key

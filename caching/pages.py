@@ -53,7 +53,7 @@ from django.utils.http import quote_etag
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
-from caching import dependencies
+from caching import dependencies, fragments
 from caching.canonical import NotCanonical
 
 # Part of every stored page's key: change it when the stored format changes.
@@ -152,34 +152,48 @@ class PageCacheMiddleware:
                     if not cache.add(rendering_key, rendering_mark, RENDER_SECONDS):
                         return _respond(request, entry, now)
         try:
-            # A page rendered for the first time keeps only the whole: most pages
-            # are never rendered twice (a long tail of articles each read now
-            # and then), and the fragments serve only a page rendered again.
-            # Once it is, after a change, its fragments are kept too.
-            return self._render_and_store(request, page_key, start, keep_parts=entry is not None)
+            return self._render_and_store(request, page_key, start, first=entry is None)
         finally:
             # Unless it ran out and another request has set its own meanwhile.
             if rendering_key and cache.get(rendering_key) == rendering_mark:
                 cache.delete(rendering_key)
 
     def _render(self, request):
-        """Render `request` for its reader alone; the fragments it renders are still kept."""
+        """Render `request` for its reader alone; the fragments it renders are still kept.
+
+        The fragments the path looked for last time come with the change
+        counter: a page rendered again from them makes one round trip.
+        """
         keys = _likely_keys(request)
-        start = dependencies.read_start(cache.get_many(dependencies.start_keys(keys)), keys)
+        parts = fragments.to_read_with_start(request.path)
+        found = cache.get_many([*dependencies.start_keys(keys), *parts])
+        start = dependencies.read_start(found, keys)
         with dependencies.collecting(start or {}) as shown:
+            fragments.read_with_start(found, parts)
             response = self.get_response(request)
         if _cached_view(request) is not None:  # a page, not a form or /reader/
             _remember_keys(request.path, shown.keys)
             _remember_keys(_LAST_PAGE, shown.keys)
+            fragments.remember(request.path, shown)
         return response
 
-    def _render_and_store(self, request, page_key, start, keep_parts):
+    def _render_and_store(self, request, page_key, start, first):
+        """Render the page every reader gets, and store it.
+
+        A page rendered for the `first` time (none is stored) keeps only the
+        whole: most pages are never rendered twice (the long tail of articles
+        each read now and then), and the fragments of the page alone would
+        serve only a page rendered again. So they are neither looked for in
+        the shared cache nor stored; from the page's second rendering on,
+        after a change, they are.
+        """
         signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
         with dependencies.collecting(start or {}) as shown:
+            shown.first_rendering = first
             response = self.get_response(_without_session(request) if signed_in else request)
             storable = _storable(response)
             # Its fragments are stored now, and their versions read with the page's.
-            versions = shown.finish(settings.PAGE_CACHE_SECONDS, keep_parts) if storable else None
+            versions = shown.finish(settings.PAGE_CACHE_SECONDS) if storable else None
         _remember_keys(request.path, shown.keys)
         _remember_keys(_LAST_PAGE, shown.keys)
         if signed_in and not storable:
