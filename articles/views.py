@@ -112,7 +112,9 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:  # editors may preview: their lookup is their own
             return super().get_object(queryset)
         # Every reader gets the same article: keep it until it changes.
-        return fragments.cached("article", [self.kwargs["slug"]], self._load_article)
+        return fragments.cached(
+            "article", [self.kwargs["slug"]], self._load_article, of_one_page=True
+        )
 
     def _load_article(self):
         found = _public_article(slug=self.kwargs["slug"], now=timezone.now())

@@ -28,11 +28,14 @@ _KNOWN_FRAGMENTS_LIMIT = 2_000
 _SHARED_PREFIX = "fragment:"
 
 
-def cached(name, vary_on, compute):
+def cached(name, vary_on, compute, of_one_page=False):
     """Return `compute()`, kept until a key it recorded changes or its lifetime ends.
 
     `vary_on` names what else the value depends on (as in Django's {% cache %}).
-    Outside a cached rendering, or with caching off, `compute()` runs every time.
+    A value `of_one_page` (an article's text, not a menu) is neither looked for
+    in the shared cache nor stored while that page renders for the first time
+    (caching/pages.py). Outside a cached rendering, or with caching off,
+    `compute()` runs every time.
     """
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
@@ -40,9 +43,6 @@ def cached(name, vary_on, compute):
     store = caches["fragments"]
     key = make_template_fragment_key(name, vary_on)
     dependencies.fragments_read.append(key)
-    # A part that varies is a part of one page (an article's text), unlike the
-    # site-wide ones; a page rendered for the first time has none stored.
-    of_one_page = bool(vary_on)
     entry = dependencies.prefetched.pop(key, _MISSING)
     if entry is _MISSING:
         local_only = of_one_page and dependencies.first_rendering

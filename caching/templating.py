@@ -95,7 +95,9 @@ class FragmentExtension(Extension):
             depends_on(*shown)
             return str(caller())
 
-        html = fragments.cached(name, [key_of(value) for value in vary_on], render)
+        # A fragment of an object the view loaded is a part of that object's page.
+        keys = [key_of(value) for value in vary_on]
+        html = fragments.cached(name, keys, render, of_one_page=bool(shown))
         return Markup(html)  # noqa: S704  # nosec B704  (rendered by the template, escaped there)
 
     def _fragments_in(self, context):
