@@ -104,9 +104,7 @@ def test_a_page_stored_the_first_time_keeps_only_the_whole_then_its_fragments(
 
 
 @pytest.mark.django_db
-def test_a_first_rendering_still_keeps_the_site_wide_fragments(
-    articles, django_assert_num_queries
-):
+def test_a_first_rendering_still_keeps_the_site_wide_fragments(articles, django_assert_num_queries):
     caches["fragments"].clear()
     with django_assert_num_queries(5):  # the article's four, and the category menu
         Client().get(articles[0].get_absolute_url())
