@@ -86,7 +86,11 @@ def marked_helpful(request):
 # queries of fixed shape, their SQL built once (caching/queries.py).
 _public_article = Prepared(
     lambda slug, now: (
-        Article.objects.published(now).select_related("category", "reviewed_by").filter(slug=slug)
+        Article.objects.published(now)
+        .select_related("category", "reviewed_by")
+        .filter(slug=slug)
+        # Kept in the cache with the page: the page shows the text as HTML, not its source.
+        .defer("body")
     ),
     slug=Article._meta.get_field("slug"),
     now=Article._meta.get_field("published_at"),

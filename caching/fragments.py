@@ -24,7 +24,7 @@ _MISSING = object()
 # The fragments each path rendered for one reader looked for last time: the
 # next time, those not in this process's memory are read with the change counter.
 _known_fragments = {}
-_KNOWN_FRAGMENTS_LIMIT = 2_000
+_KNOWN_FRAGMENTS_LIMIT = 500  # about 1 KB each
 _SHARED_PREFIX = "fragment:"
 
 

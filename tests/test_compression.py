@@ -74,6 +74,19 @@ def test_a_search_for_a_reader_without_a_session_is_compressed(make_article):
     response = Client().get("/search/?q=网贷", **GZIP)
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content).startswith(b"<!DOCTYPE html>")
+
+
+@pytest.mark.django_db
+def test_a_page_compressed_for_one_request_goes_fast_a_stored_one_goes_small(make_article):
+    article = make_article("网贷逾期怎么办", tags=["网贷"])
+    for_the_request = Client().get(article.get_absolute_url() + "?from_a_link=1", **GZIP)
+    stored = Client().get(article.get_absolute_url(), **GZIP)
+    assert for_the_request.get("X-Cache") is None and stored["X-Cache"] == "MISS"
+    # The gzip header's XFL byte: 4 for the fastest level, 0 for Django's level 6.
+    assert (for_the_request.content[8], stored.content[8]) == (4, 0)
+    plain = (gzip.decompress(r.content) for r in (for_the_request, stored))
+    assert len(set(plain)) == 1  # the same page
 
 
 SETUP = """
