@@ -10,6 +10,7 @@ than once in each. A local copy is checked against the shared versions like
 any other, so it never goes stale.
 """
 
+import collections
 import time
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from caching.dependencies import collecting, current
 _MISSING = object()
 # The fragments each path rendered for one reader looked for last time: the
 # next time, those not in this process's memory are read with the change counter.
-_known_fragments = {}
+_known_fragments = collections.OrderedDict()  # the most recent last
 _KNOWN_FRAGMENTS_LIMIT = 500  # about 1 KB each
 _SHARED_PREFIX = "fragment:"
 
@@ -111,9 +112,10 @@ def read_with_start(found, shared_keys):
 
 def remember(path, dependencies):
     """Keep which fragments the rendering of `path` looked for, for its next rendering."""
-    if len(_known_fragments) >= _KNOWN_FRAGMENTS_LIMIT:
-        _known_fragments.clear()
     _known_fragments[path] = tuple(dict.fromkeys(dependencies.fragments_read))
+    _known_fragments.move_to_end(path)
+    if len(_known_fragments) > _KNOWN_FRAGMENTS_LIMIT:
+        _known_fragments.popitem(last=False)  # the path rendered longest ago
 
 
 class LocalFirstCache(LocMemCache):

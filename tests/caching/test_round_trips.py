@@ -110,3 +110,15 @@ def test_a_first_rendering_still_keeps_the_site_wide_fragments(articles, django_
         Client().get(articles[0].get_absolute_url())
     with django_assert_num_queries(4):  # the menu came from the fragment the first one kept
         Client().get(articles[1].get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_again_reads_its_fragments_with_the_change_counter(articles, monkeypatch):
+    """When this worker's memory no longer holds them, they come in the same round trip."""
+    url = articles[0].get_absolute_url()
+    first = Client().get(url + "?visit=1")
+    caches["fragments"].clear()  # this worker's memory only; the shared copies stay
+    calls = Calls(monkeypatch)
+    again = Client().get(url + "?visit=2")
+    assert calls.names == ["get_many"]
+    assert again.content == first.content
