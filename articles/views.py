@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 
 from articles import keys
 from articles.filters import ArticleFilter
-from articles.models import Article, Category
+from articles.models import Article, Category, Tag
 from caching import fragments, ratelimit
 from caching.dependencies import Shown, changed, depends_on, keep_out, max_age, recorded
 from caching.queries import Prepared
@@ -96,8 +96,10 @@ _public_article = Prepared(
     now=Article._meta.get_field("published_at"),
 )
 _tags_of = Prepared(
-    lambda article: Article(pk=article).tags.order_by("name"), article=Article._meta.pk
+    lambda article: Tag.objects.filter(tagged_articles__content_object=article).order_by("name"),
+    article=Article._meta.pk,
 )
+# Through the article's reverse relation: articles does not import the posts' app.
 _experiences_of = Prepared(
     lambda article: Article(pk=article).experiences.approved().select_related("author")[:5],
     article=Article._meta.pk,

@@ -71,12 +71,13 @@ def path_to(name, keyword, value):
     A page links to dozens of articles, tags and categories, and reverse()
     looks up and checks the pattern for each (about 30 µs). The path around
     the value is found once. For patterns whose parameter takes any id (an
-    int) or any slug of letters, digits, "-" and "_" (`uslug`); another value
-    still goes through reverse(), which checks it.
+    int) or any slug of letters, digits, "-" and "_" (`uslug`), and whose path
+    does not depend on the language (no i18n_patterns); another value still
+    goes through reverse(), which checks it.
     """
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
-    elif not _SLUG.match(value):
+    elif not isinstance(value, str) or not _SLUG.match(value):
         return reverse(name, kwargs={keyword: value})
     before, after = _around(name, keyword, get_script_prefix(), get_urlconf())
     # As reverse() quotes it: a slug's Chinese characters as UTF-8 %XX, the rest kept.

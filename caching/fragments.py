@@ -11,10 +11,11 @@ any other, so it never goes stale.
 """
 
 import collections
+import contextlib
 import time
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.utils import make_template_fragment_key
@@ -99,6 +100,8 @@ def to_read_with_start(path):
     (caching/pages.py), they need no round trip of their own.
     """
     store = caches["fragments"]
+    if store.shared_alias != DEFAULT_CACHE_ALIAS:  # not in the change counter's round trip
+        return []
     return [store.shared_key(key) for key in _known_fragments.get(path, ()) if not store.holds(key)]
 
 
@@ -112,10 +115,11 @@ def read_with_start(found, shared_keys):
 
 def remember(path, dependencies):
     """Keep which fragments the rendering of `path` looked for, for its next rendering."""
+    _known_fragments.pop(path, None)  # so that it comes last
     _known_fragments[path] = tuple(dict.fromkeys(dependencies.fragments_read))
-    _known_fragments.move_to_end(path)
     if len(_known_fragments) > _KNOWN_FRAGMENTS_LIMIT:
-        _known_fragments.popitem(last=False)  # the path rendered longest ago
+        with contextlib.suppress(KeyError):  # another thread took it first
+            _known_fragments.popitem(last=False)  # the path rendered longest ago
 
 
 class LocalFirstCache(LocMemCache):
@@ -123,14 +127,14 @@ class LocalFirstCache(LocMemCache):
 
     def __init__(self, name, params):
         super().__init__(name, params)
-        self._shared_alias = params.get("OPTIONS", {}).get("SHARED", "default")
+        self.shared_alias = params.get("OPTIONS", {}).get("SHARED", "default")
 
     def get(self, key, default=None, version=None):
         value = super().get(key, _MISSING, version)
         if value is not _MISSING:
             return value
         # The shared copy carries its expiry, so the local copy ends when it does.
-        stored = caches[self._shared_alias].get(self.shared_key(key), version=version)
+        stored = caches[self.shared_alias].get(self.shared_key(key), version=version)
         if stored is None or stored[0] <= time.time():
             return default
         expires, value = stored
@@ -146,7 +150,7 @@ class LocalFirstCache(LocMemCache):
                 found[key] = value
         missing = [key for key in keys if key not in found]
         if missing:
-            shared = caches[self._shared_alias].get_many(map(self.shared_key, missing), version)
+            shared = caches[self.shared_alias].get_many(map(self.shared_key, missing), version)
             found.update(self._keep(shared, missing, version))
         return found
 
@@ -189,7 +193,7 @@ class LocalFirstCache(LocMemCache):
         if seconds is not None and seconds > 0:
             expires = time.time() + seconds
             shared = {self.shared_key(key): (expires, value) for key, value in data.items()}
-            return caches[self._shared_alias].set_many(shared, seconds, version)
+            return caches[self.shared_alias].set_many(shared, seconds, version)
         return []
 
     def validate_key(self, key):

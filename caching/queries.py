@@ -13,7 +13,6 @@ django-prepared-queries, which did this, stopped before Django 3.
 """
 
 import datetime
-import weakref
 
 from django.db import connections
 from django.db.models import fields as model_fields
@@ -45,8 +44,6 @@ class Prepared:
         self._build = build
         self._fields = fields
         self._alias = None
-        # One compilation per connection: each thread has its own.
-        self._compiled = weakref.WeakKeyDictionary()
 
     def __call__(self, **values):
         if values.keys() != self._fields.keys():
@@ -56,9 +53,11 @@ class Prepared:
         if self._alias is None:
             self._alias = self._build(**self._markers()).db
         connection = connections[self._alias]
-        compiled = self._compiled.get(connection)
+        # Kept on the connection (each thread has its own), so it goes with it.
+        kept = connection.__dict__.setdefault("prepared_queries", {})
+        compiled = kept.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self, connection)
+            compiled = kept[self] = _Compiled(self, connection)
         return compiled.run(values)
 
     def _markers(self):

@@ -1,6 +1,7 @@
 """Compression of the pages every reader shares (docs/deploy.md, "Compression")."""
 
 import gzip
+import secrets
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -37,11 +38,7 @@ class SharedPageGZipMiddleware(GZipMiddleware):
         return self.process_response(request, response)
 
     def process_response(self, request, response):
-        """Django's GZipMiddleware at PER_REQUEST_LEVEL, streaming responses left to it.
-
-        Without its random bytes in the gzip header, a defence against BREACH
-        for pages that carry a secret; these carry none.
-        """
+        """Django's GZipMiddleware at PER_REQUEST_LEVEL, streaming responses left to it."""
         if response.streaming or response.has_header("Content-Encoding"):
             return super().process_response(request, response)
         if len(response.content) < 200:
@@ -49,7 +46,7 @@ class SharedPageGZipMiddleware(GZipMiddleware):
         patch_vary_headers(response, ("Accept-Encoding",))
         if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
             return response
-        compressed = gzip.compress(response.content, compresslevel=PER_REQUEST_LEVEL, mtime=0)
+        compressed = _compressed(response.content, self.max_random_bytes)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed
@@ -59,6 +56,19 @@ class SharedPageGZipMiddleware(GZipMiddleware):
             response["ETag"] = f"W/{etag}"
         response["Content-Encoding"] = "gzip"
         return response
+
+
+def _compressed(content, max_random_bytes):
+    """Gzip `content` at PER_REQUEST_LEVEL, with a file name of random length as Django does.
+
+    The random length (up to `max_random_bytes`) hides the size of what is
+    compressed from a BREACH attacker, for the forms whose CSRF token it carries.
+    """
+    compressed = gzip.compress(content, compresslevel=PER_REQUEST_LEVEL, mtime=0)
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(max_random_bytes) + b"\x00"
+    return bytes(header) + name + compressed[10:]
 
 
 def is_public(response):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from caching import pages
 from caching.canonical import path_to
@@ -127,8 +127,24 @@ def test_path_to_gives_what_reverse_gives(name, keyword, value):
     assert path_to(name, keyword, value) == reverse(name, kwargs={keyword: value})
 
 
+def test_path_to_follows_the_script_prefix():
+    set_script_prefix("/portal/")
+    try:
+        assert path_to("articles:detail", "slug", "征信") == reverse(
+            "articles:detail", kwargs={"slug": "征信"}
+        )
+        assert path_to("articles:detail", "slug", "征信").startswith("/portal/articles/")
+    finally:
+        set_script_prefix("/")
+    assert path_to("articles:detail", "slug", "征信").startswith("/articles/")
+
+
 def test_path_to_leaves_what_is_not_a_slug_to_reverse():
     with pytest.raises(NoReverseMatch):
         path_to("articles:detail", "slug", "a/b")
     with pytest.raises(NoReverseMatch):
         path_to("tag", "slug", "征信 修复")
+    with pytest.raises(NoReverseMatch):
+        path_to("community:detail", "pk", -3)
+    # Whatever reverse() makes of the rest, path_to() makes the same.
+    assert path_to("articles:detail", "slug", None) == reverse("articles:detail", args=[None])

@@ -8,8 +8,10 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import related, views
 from articles.models import Article, RelatedArticle
 from caching.queries import Prepared
+from community.models import Experience
 
 PK = Article._meta.pk
 PUBLISHED_AT = Article._meta.get_field("published_at")
@@ -103,3 +105,50 @@ def test_refuses_what_would_give_wrong_results():
         prefetching(slug="x")
     with pytest.raises(TypeError, match="moments, integers or text"):
         Prepared(lambda flag: Article.objects.all(), flag=RelatedArticle.pinned.field)(flag=True)
+
+
+@pytest.mark.django_db
+def test_the_article_pages_queries_give_what_their_querysets_give(
+    make_article, make_category, make_experience, editor
+):
+    """Each prepared query of the article page against the queryset it stands for."""
+    article = make_article(tags=["征信", "逾期", "网贷"], reviewed_by=editor)
+    unreviewed = make_article(tags=["网贷"])
+    others = [make_article(category=make_category()) for _ in range(related.SHOWN + 2)]
+    RelatedArticle.objects.filter(article=article).delete()
+    for rank, other in enumerate(others):
+        RelatedArticle.objects.create(article=article, related=other, rank=rank)
+    for n in range(7):
+        make_experience(f"经历{n}", article=article, status=Experience.Status.APPROVED)
+    make_experience("待审", article=article)
+    now = timezone.now()
+
+    def seen(objects):
+        return [
+            (
+                each.pk,
+                str(each),
+                sorted(each.get_deferred_fields()),
+                *(str(getattr(each, name, "")) for name in ("category", "reviewed_by", "author")),
+                getattr(each, "pinned", None),
+            )
+            for each in objects
+        ]
+
+    for page in (article, unreviewed):
+        assert seen(views._public_article(slug=page.slug, now=now)) == seen(
+            Article.objects.published(now)
+            .select_related("category", "reviewed_by")
+            .filter(slug=page.slug)
+            .defer("body")
+        )
+        assert seen(views._tags_of(article=page.pk)) == seen(page.tags.order_by("name"))
+        assert seen(views._experiences_of(article=page.pk)) == seen(
+            page.experiences.approved().select_related("author")[:5]
+        )
+    assert len(views._experiences_of(article=article.pk)) == 5
+    assert len(views._tags_of(article=article.pk)) == 3
+    assert seen(related._stored_list(article=article.pk, now=now)) == seen(
+        neighbours_queryset(article.pk, now)[: related.SHOWN]
+    )
+    assert len(related._stored_list(article=article.pk, now=now)) == related.SHOWN
