@@ -8,7 +8,6 @@ legible at 390 px; CSS caps the width on larger screens.
 """
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
@@ -25,12 +24,12 @@ def _scale(values):
     return top
 
 
-def _frame(chart_id, title, description, body):
+def _frame(chart_id, title, description, body, height=HEIGHT):
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
         WIDTH,
-        HEIGHT,
+        height,
         chart_id,
         chart_id,
         chart_id,
@@ -144,19 +143,7 @@ def hbar_chart(chart_id, title, description, items):
             for index, (label, value) in enumerate(items)
         ),
     )
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title {}-desc">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH,
-        height,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        description,
-        rows or mark_safe(""),  # noqa: S308  # nosec B308 B703 (an empty constant)
-    )
+    return _frame(chart_id, title, description, rows, height)
 
 
 def _numbers(*values):
