@@ -1,5 +1,7 @@
 """Signing staff in as the admin requires: their password and their second factor."""
 
+import re
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,3 +25,15 @@ def sign_in_staff(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def sign_in_staff_in_browser(page, user, password, then):
+    """Sign `user` in on the admin login in `page`, with an authenticator app; land on `then`."""
+    TOTPDevice.objects.create(user=user, name="app", key=APP_KEY, confirmed=True)
+    page.goto(f"/admin/login/?next={then}")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    page.locator("#id_otp_token").fill(app_code())
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(then) + "$"))
+    return user

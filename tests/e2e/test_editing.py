@@ -4,12 +4,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from articles import searchlog
 from tests.e2e.test_browser import axe_violations
-from tests.staff import APP_KEY, app_code
+from tests.staff import sign_in_staff_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ADMIN = "/admin/articles/article/"
@@ -29,14 +28,7 @@ def signed_in_editor(page, django_user_model):
     )
     user = django_user_model.objects.create_user("editor", password="pw-editor", is_staff=True)
     user.groups.add(group)
-    TOTPDevice.objects.create(user=user, name="app", key=APP_KEY, confirmed=True)
-    page.goto("/admin/login/?next=/admin/")
-    page.locator("#id_username").fill("editor")
-    page.locator("#id_password").fill("pw-editor")
-    page.locator("#id_otp_token").fill(app_code())
-    page.locator("input[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
-    return user
+    return sign_in_staff_in_browser(page, user, "pw-editor", "/admin/")
 
 
 @pytest.fixture

@@ -1,16 +1,13 @@
 """A moderator works through the queue with the keyboard only, and reads the dashboard."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from community import moderation
 from community.models import Experience, Report, SavedReason
 from tests.e2e.test_browser import axe_violations
-from tests.staff import APP_KEY, app_code
+from tests.staff import sign_in_staff_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 QUEUE = "/admin/community/experience/"
@@ -31,14 +28,7 @@ def signed_in_moderator(page, django_user_model):
         "moderator", password="pw-moderator", is_staff=True
     )
     user.groups.add(group)
-    TOTPDevice.objects.create(user=user, name="app", key=APP_KEY, confirmed=True)
-    page.goto("/admin/login/?next=" + QUEUE)
-    page.locator("#id_username").fill("moderator")
-    page.locator("#id_password").fill("pw-moderator")
-    page.locator("#id_otp_token").fill(app_code())
-    page.locator("input[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(QUEUE) + "$"))
-    return user
+    return sign_in_staff_in_browser(page, user, "pw-moderator", QUEUE)
 
 
 @pytest.fixture
