@@ -9,7 +9,7 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 # What is compressed for each request goes at the fastest level, as nginx does by
-# default: a third of the CPU of Django's level 6 for about a tenth more bytes.
+# default: less CPU than Django's level 6 for slightly larger pages.
 # Stored pages are compressed once, at level 6 (caching/pages.py).
 PER_REQUEST_LEVEL = 1
 
