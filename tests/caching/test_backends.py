@@ -239,3 +239,14 @@ def test_ping_tries_redis_even_while_calls_fail_fast(server, backend, reconnecti
     assert backend.ping() is True
     assert not backend.is_down()
     assert reconnections == [backend]
+
+
+def test_replies_are_parsed_by_hiredis(backend):
+    """The C parser (requirements.txt): redis-py falls back to its slower own without it."""
+    backend.set("a", 1)
+    pool = backend._cache.get_client().connection_pool
+    connection = pool.get_connection()
+    try:
+        assert type(connection._parser).__name__ == "_HiredisParser"
+    finally:
+        pool.release(connection)
