@@ -4,14 +4,18 @@ A fragment is stored with the dependency keys recorded while it was rendered
 and their versions (dependencies.py); it is served only while those versions
 are current, and its keys then join the page's, as if it had been rendered.
 
-Each process keeps fragments in its own memory in front of the shared cache
-(Redis), so a fragment is rendered once for every process and server rather
-than once in each. A local copy is checked against the shared versions like
-any other, so it never goes stale.
+Fragments are rendered once for every process and server rather than once in
+each: the shared cache (Redis) holds them. Each process also keeps those that
+every page shows (menus, footer) in its own memory; a local copy is checked
+against the shared versions like any other, so it never goes stale. The
+fragments of one page alone (an article's text) stay in the shared cache only:
+they would crowd the site-wide ones out of a worker's memory, and a page
+rendered again reads them with the change counter, in the same round trip.
 """
 
 import collections
 import contextlib
+import sys
 import time
 
 from django.conf import settings
@@ -26,29 +30,30 @@ _MISSING = object()
 # The fragments each path rendered for one reader looked for last time: the
 # next time, those not in this process's memory are read with the change counter.
 _known_fragments = collections.OrderedDict()  # the most recent last
-_KNOWN_FRAGMENTS_LIMIT = 500  # about 1 KB each
+_KNOWN_FRAGMENTS_LIMIT = 2_000  # about 0.5 KB each: the site-wide keys are shared
 _SHARED_PREFIX = "fragment:"
+# The keys of the fragments of one page start with it: no process keeps them in memory.
+_OF_ONE_PAGE = "page."
 
 
 def cached(name, vary_on, compute, of_one_page=False):
     """Return `compute()`, kept until a key it recorded changes or its lifetime ends.
 
     `vary_on` names what else the value depends on (as in Django's {% cache %}).
-    A value `of_one_page` (an article's text, not a menu) is neither looked for
-    in the shared cache nor stored while that page renders for the first time
-    (caching/pages.py). Outside a cached rendering, or with caching off,
+    A value `of_one_page` (an article's text, not a menu) is kept in the shared
+    cache only, and is neither looked for there nor stored while that page
+    renders for the first time (caching/pages.py). Outside a cached rendering, or with caching off,
     `compute()` runs every time.
     """
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
     store = caches["fragments"]
-    key = make_template_fragment_key(name, vary_on)
+    key = fragment_key(name, vary_on, of_one_page)
     dependencies.fragments_read.append(key)
     entry = dependencies.prefetched.pop(key, _MISSING)
     if entry is _MISSING:
-        local_only = of_one_page and dependencies.first_rendering
-        entry = store.get_local(key) if local_only else store.get(key)
+        entry = None if of_one_page and dependencies.first_rendering else store.get(key)
     now = time.time()
     if entry is not None and now < entry["expires"]:
         versions = dependencies.current_versions(entry["keys"])
@@ -71,10 +76,16 @@ def cached(name, vary_on, compute, of_one_page=False):
     return value
 
 
+def fragment_key(name, vary_on, of_one_page=False):
+    """Return the key of a fragment, as Django's {% cache %} names it, marked if `of_one_page`."""
+    key = make_template_fragment_key(name, vary_on)
+    return _OF_ONE_PAGE + key if of_one_page else key
+
+
 def prefetch(template, fragments):
     """Read the fragments of `template` in one round trip, the first time it renders them.
 
-    `fragments()` returns their (name, vary_on) pairs; `cached()` then finds
+    `fragments()` returns their (name, vary_on, of_one_page); `cached()` then finds
     each, or knows it is missing, without a round trip of its own. The
     versions of what the found ones show are read together too.
     """
@@ -83,7 +94,7 @@ def prefetch(template, fragments):
         return
     if dependencies.first_rendering or not dependencies.first_time_for(template):
         return
-    keys = [make_template_fragment_key(name, vary_on) for name, vary_on in fragments()]
+    keys = [fragment_key(*fragment) for fragment in fragments()]
     keys = [key for key in keys if key not in dependencies.prefetched]
     if not keys:  # read with the change counter already (read_with_start)
         return
@@ -116,14 +127,17 @@ def read_with_start(found, shared_keys):
 def remember(path, dependencies):
     """Keep which fragments the rendering of `path` looked for, for its next rendering."""
     _known_fragments.pop(path, None)  # so that it comes last
-    _known_fragments[path] = tuple(dict.fromkeys(dependencies.fragments_read))
+    _known_fragments[path] = tuple(map(sys.intern, dict.fromkeys(dependencies.fragments_read)))
     if len(_known_fragments) > _KNOWN_FRAGMENTS_LIMIT:
         with contextlib.suppress(KeyError):  # another thread took it first
             _known_fragments.popitem(last=False)  # the path rendered longest ago
 
 
 class LocalFirstCache(LocMemCache):
-    """Local memory first, then the cache alias OPTIONS["SHARED"]; writes go to both."""
+    """Local memory first, then the cache alias OPTIONS["SHARED"]; writes go to both.
+
+    Except for the fragments of one page (`fragment_key`): the shared cache alone holds them.
+    """
 
     def __init__(self, name, params):
         super().__init__(name, params)
@@ -133,13 +147,8 @@ class LocalFirstCache(LocMemCache):
         value = super().get(key, _MISSING, version)
         if value is not _MISSING:
             return value
-        # The shared copy carries its expiry, so the local copy ends when it does.
         stored = caches[self.shared_alias].get(self.shared_key(key), version=version)
-        if stored is None or stored[0] <= time.time():
-            return default
-        expires, value = stored
-        super().set(key, value, expires - time.time(), version)
-        return value
+        return self._keep({self.shared_key(key): stored}, [key], version).get(key, default)
 
     def get_many(self, keys, version=None):
         """Return {key: value} of those found, from here, then the rest from the shared cache."""
@@ -153,10 +162,6 @@ class LocalFirstCache(LocMemCache):
             shared = caches[self.shared_alias].get_many(map(self.shared_key, missing), version)
             found.update(self._keep(shared, missing, version))
         return found
-
-    def get_local(self, key, default=None, version=None):
-        """Return `key` from this process's memory only."""
-        return super().get(key, default, version)
 
     def holds(self, key, version=None):
         """Tell whether this process's memory holds `key`."""
@@ -172,13 +177,17 @@ class LocalFirstCache(LocMemCache):
         return {key: kept.get(key) for key in keys}
 
     def _keep(self, shared, keys, version):
-        """Keep here, and return, the values of `keys` the shared cache gave in `shared`."""
+        """Return the values of `keys` the shared cache gave in `shared`, kept here if they may be.
+
+        The shared copy carries its expiry, so the local copy ends when it does.
+        """
         kept, now = {}, time.time()
         for key in keys:
             stored = shared.get(self.shared_key(key))
             if stored is not None and stored[0] > now:
                 expires, value = stored
-                super().set(key, value, expires - now, version)
+                if not key.startswith(_OF_ONE_PAGE):
+                    super().set(key, value, expires - now, version)
                 kept[key] = value
         return kept
 
@@ -188,7 +197,8 @@ class LocalFirstCache(LocMemCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Set each value here and in the shared cache, there in one round trip."""
         for key, value in data.items():
-            super().set(key, value, timeout, version)
+            if not key.startswith(_OF_ONE_PAGE):
+                super().set(key, value, timeout, version)
         seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
         if seconds is not None and seconds > 0:
             expires = time.time() + seconds

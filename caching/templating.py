@@ -101,7 +101,7 @@ class FragmentExtension(Extension):
         return Markup(html)  # noqa: S704  # nosec B704  (rendered by the template, escaped there)
 
     def _fragments_in(self, context):
-        """Return (name, vary_on keys) of the fragments of the template being rendered.
+        """Return (name, vary_on keys, of one page) of the fragments of the template being rendered.
 
         Its own, those of the template it extends not included (the site-wide
         ones, kept in each process's memory). Those whose values the context at
@@ -112,7 +112,8 @@ class FragmentExtension(Extension):
         for name, vary_on in self.environment.fragments_by_template.get(context.name, {}).values():
             values = [self._value(expression, context) for expression in vary_on]
             if _MISSING not in values:
-                found.append((name, [key_of(value) for value in values]))
+                of_one_page = any(isinstance(value, Model) for value in values)
+                found.append((name, [key_of(value) for value in values], of_one_page))
         return found
 
     def _value(self, node, context):

@@ -160,11 +160,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-# Rendered fragments ({% fragment %}) stay in each process's memory in front of
-# the default cache; each is checked against the versions of what it shows, so
-# no copy goes stale (caching/fragments.py). A thousand hold the site-wide ones
-# and the most recent pages' own within a worker's 80 MB (docs/performance.md);
-# the rest come from Redis, a page's in one round trip.
+# Rendered fragments ({% fragment %}) are kept in the default cache, and those
+# every page shows (menus, footer, lists) in each process's memory too; each is
+# checked against the versions of what it shows, so no copy goes stale
+# (caching/fragments.py). The fragments of one page come from Redis, in the
+# round trip that reads the change counter.
 CACHES["fragments"] = {
     "BACKEND": "caching.fragments.LocalFirstCache",
     "LOCATION": "fragments",

@@ -5,6 +5,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from articles import ranking
+from caching.dependencies import key_of
+from caching.fragments import fragment_key
 from community.models import Experience
 
 
@@ -122,3 +124,16 @@ def test_a_page_rendered_again_reads_its_fragments_with_the_change_counter(artic
     again = Client().get(url + "?visit=2")
     assert calls.names == ["get_many"]
     assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_a_worker_keeps_the_site_wide_fragments_and_the_shared_cache_a_pages_own(articles):
+    article = articles[0]
+    Client().get(article.get_absolute_url() + "?visit=1")
+    store, shared = caches["fragments"], caches["default"]
+    footer = fragment_key("site_footer", [])
+    text = fragment_key("article_main", [key_of(article), key_of(article.category)], True)
+    assert store.holds(footer)
+    assert not store.holds(text)
+    assert shared.get(store.shared_key(text)) is not None
+    assert "逾期第0天怎么办" in store.get(text)["value"]
