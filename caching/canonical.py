@@ -65,6 +65,16 @@ def object_id(value):
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
+def fixed_path(name):
+    """Return reverse(name) for a pattern without parameters, found once (see `path_to`)."""
+    return _fixed(name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(name, script_prefix, urlconf):
+    return reverse(name, urlconf=urlconf)
+
+
 def path_to(name, keyword, value):
     """Return reverse(name, kwargs={keyword: value}), without resolving the pattern each time.
 

@@ -15,7 +15,7 @@ rendered again reads them with the change counter, in the same round trip.
 
 import collections
 import contextlib
-import sys
+import functools
 import time
 
 from django.conf import settings
@@ -30,7 +30,7 @@ _MISSING = object()
 # The fragments each path rendered for one reader looked for last time: the
 # next time, those not in this process's memory are read with the change counter.
 _known_fragments = collections.OrderedDict()  # the most recent last
-_KNOWN_FRAGMENTS_LIMIT = 2_000  # about 0.5 KB each: the site-wide keys are shared
+_KNOWN_FRAGMENTS_LIMIT = 2_000  # about 0.5 KB each: the site-wide keys are one string each
 _SHARED_PREFIX = "fragment:"
 # The keys of the fragments of one page start with it: no process keeps them in memory.
 _OF_ONE_PAGE = "page."
@@ -78,6 +78,11 @@ def cached(name, vary_on, compute, of_one_page=False):
 
 def fragment_key(name, vary_on, of_one_page=False):
     """Return the key of a fragment, as Django's {% cache %} names it, marked if `of_one_page`."""
+    return _fragment_key(name, tuple(vary_on), of_one_page)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fragment_key(name, vary_on, of_one_page):
     key = make_template_fragment_key(name, vary_on)
     return _OF_ONE_PAGE + key if of_one_page else key
 
@@ -92,7 +97,9 @@ def prefetch(template, fragments):
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
         return
-    if dependencies.first_rendering or not dependencies.first_time_for(template):
+    if dependencies.first_rendering or dependencies.read_ahead:
+        return
+    if not dependencies.first_time_for(template):
         return
     keys = [fragment_key(*fragment) for fragment in fragments()]
     keys = [key for key in keys if key not in dependencies.prefetched]
@@ -108,26 +115,29 @@ def to_read_with_start(path):
     """Return the shared-cache keys of the fragments `path` looked for last time, not held here.
 
     For a page rendered for one reader: read with the change counter
-    (caching/pages.py), they need no round trip of their own.
+    (caching/pages.py), they need no round trip of their own. None when this
+    process has not rendered `path` yet.
     """
     store = caches["fragments"]
-    if store.shared_alias != DEFAULT_CACHE_ALIAS:  # not in the change counter's round trip
-        return []
-    return [store.shared_key(key) for key in _known_fragments.get(path, ()) if not store.holds(key)]
+    known = _known_fragments.get(path)
+    if known is None or store.shared_alias != DEFAULT_CACHE_ALIAS:  # not in the same round trip
+        return None
+    return [store.shared_key(key) for key in known if not store.holds(key)]
 
 
 def read_with_start(found, shared_keys):
     """Hand the rendering under way the fragments of `to_read_with_start()`, found or not."""
     dependencies = current()
-    if dependencies is None or not shared_keys:
+    if dependencies is None or shared_keys is None:
         return
+    dependencies.read_ahead = True
     dependencies.prefetched.update(caches["fragments"].from_shared(found, shared_keys))
 
 
 def remember(path, dependencies):
     """Keep which fragments the rendering of `path` looked for, for its next rendering."""
     _known_fragments.pop(path, None)  # so that it comes last
-    _known_fragments[path] = tuple(map(sys.intern, dict.fromkeys(dependencies.fragments_read)))
+    _known_fragments[path] = tuple(dict.fromkeys(dependencies.fragments_read))
     if len(_known_fragments) > _KNOWN_FRAGMENTS_LIMIT:
         with contextlib.suppress(KeyError):  # another thread took it first
             _known_fragments.popitem(last=False)  # the path rendered longest ago

@@ -8,7 +8,6 @@
 
 from django.db.models import Model
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.html import format_html
 from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
@@ -16,7 +15,7 @@ from jinja2.runtime import Undefined
 from jinja2.utils import missing
 from markupsafe import Markup
 
-from caching import fragments, pages
+from caching import canonical, fragments, pages
 from caching.dependencies import depends_on, key_of
 
 _MISSING = object()
@@ -37,7 +36,7 @@ def csrf_field(context, shared=False):
     if shared or pages.shared_with_every_reader(request):
         return format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-fill="{}">',
-            reverse("csrf-token"),
+            canonical.fixed_path("csrf-token"),
         )
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
