@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from caching import pages
-from caching.canonical import path_to
+from caching.canonical import fixed_path, path_to
 from community.models import Experience
 
 
@@ -148,3 +148,16 @@ def test_path_to_leaves_what_is_not_a_slug_to_reverse():
         path_to("community:detail", "pk", -3)
     # Whatever reverse() makes of the rest, path_to() makes the same.
     assert path_to("articles:detail", "slug", None) == reverse("articles:detail", args=[None])
+
+
+def test_fixed_path_gives_what_reverse_gives_and_follows_the_script_prefix():
+    assert fixed_path("reader-state") == reverse("reader-state")
+    set_script_prefix("/portal/")
+    try:
+        assert fixed_path("reader-state") == reverse("reader-state")
+        assert fixed_path("reader-state").startswith("/portal/")
+    finally:
+        set_script_prefix("/")
+    assert fixed_path("reader-state") == reverse("reader-state")
+    with pytest.raises(NoReverseMatch):
+        fixed_path("articles:detail")  # it has a parameter
