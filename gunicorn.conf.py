@@ -28,10 +28,10 @@ errorlog = "-"
 def post_worker_init(worker):
     """Leave what the worker loaded at start (Django, the apps, the models) out of full collections.
 
-    A full collection walks every object the process holds: some 160,000 after
-    start-up, a hundred times what a request makes. Frozen, they are never
-    walked again nor freed, as Python's documentation advises for servers
-    that fork workers (gc.freeze).
+    A full collection walks every object the process holds, some 160,000 once
+    a worker has rendered its first pages, nearly all of them loaded at start.
+    Frozen, those are never walked again nor freed, as Python's documentation
+    advises for servers that fork workers (gc.freeze).
     """
     gc.collect()
     gc.freeze()
