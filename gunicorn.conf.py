@@ -29,9 +29,9 @@ def post_worker_init(worker):
     """Leave what the worker loaded at start (Django, the apps, the models) out of full collections.
 
     A full collection walks every object the process holds, some 160,000 once
-    a worker has rendered its first pages, nearly all of them loaded at start.
-    Frozen, those are never walked again nor freed, as Python's documentation
-    advises for servers that fork workers (gc.freeze).
+    a worker has rendered its first pages, most of them loaded at start.
+    Frozen (gc.freeze), those are never walked again, nor freed. What loads
+    with the first requests (the URL patterns, compiled templates) is not.
     """
     gc.collect()
     gc.freeze()

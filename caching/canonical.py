@@ -10,6 +10,7 @@ import functools
 import re
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _SLUG = re.compile(r"^[-\w]+\Z")
@@ -67,7 +68,7 @@ def object_id(value):
 
 def fixed_path(name):
     """Return reverse(name) for a pattern without parameters, found once (see `path_to`)."""
-    return _fixed(name, get_script_prefix(), get_urlconf())
+    return _fixed(name, get_script_prefix(), _urlconf())
 
 
 @functools.lru_cache(maxsize=256)
@@ -89,9 +90,14 @@ def path_to(name, keyword, value):
         value = str(value)
     elif not isinstance(value, str) or not _SLUG.match(value):
         return reverse(name, kwargs={keyword: value})
-    before, after = _around(name, keyword, get_script_prefix(), get_urlconf())
+    before, after = _around(name, keyword, get_script_prefix(), _urlconf())
     # As reverse() quotes it: a slug's Chinese characters as UTF-8 %XX, the rest kept.
     return before + quote(value) + after
+
+
+def _urlconf():
+    """The URLconf reverse() uses: the request's, else ROOT_URLCONF (which tests may change)."""
+    return get_urlconf() or settings.ROOT_URLCONF
 
 
 @functools.lru_cache(maxsize=64)

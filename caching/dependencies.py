@@ -65,7 +65,6 @@ class Dependencies:
             self.versions, self.last_change = parent.versions, parent.last_change
             self.began, self.pending = parent.began, parent.pending
             self.prefetched, self._templates = parent.prefetched, parent._templates
-            self.read_ahead = parent.read_ahead
             self.fragments_read = parent.fragments_read
             self.first_rendering = parent.first_rendering
         else:
@@ -76,9 +75,6 @@ class Dependencies:
             self.pending = []
             # Fragments read ahead (None: missing), and the templates they were read for.
             self.prefetched, self._templates = {}, set()
-            # Whether the fragments this path used last time were read ahead, with the
-            # change counter: the templates then read none of their own ahead.
-            self.read_ahead = False
             # The keys of the fragments the rendering looked for, found or not.
             self.fragments_read = []
             # A page's first rendering: the parts of this page alone are neither

@@ -9,8 +9,9 @@ each: the shared cache (Redis) holds them. Each process also keeps those that
 every page shows (menus, footer) in its own memory; a local copy is checked
 against the shared versions like any other, so it never goes stale. The
 fragments of one page alone (an article's text) stay in the shared cache only:
-they would crowd the site-wide ones out of a worker's memory, and a page
-rendered again reads them with the change counter, in the same round trip.
+they would crowd the site-wide ones out of a worker's memory. A page rendered
+for one reader reads them with the change counter, in the same round trip; a
+page rendered again to be stored, in one round trip for its template.
 """
 
 import collections
@@ -78,7 +79,8 @@ def cached(name, vary_on, compute, of_one_page=False):
 
 def fragment_key(name, vary_on, of_one_page=False):
     """Return the key of a fragment, as Django's {% cache %} names it, marked if `of_one_page`."""
-    return _fragment_key(name, tuple(vary_on), of_one_page)
+    # As text, as Django hashes them: 1 and True are different keys.
+    return _fragment_key(name, tuple(map(str, vary_on)), of_one_page)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -87,25 +89,27 @@ def _fragment_key(name, vary_on, of_one_page):
     return _OF_ONE_PAGE + key if of_one_page else key
 
 
-def prefetch(template, fragments):
-    """Read the fragments of `template` in one round trip, the first time it renders them.
+def prefetch(template, fragments, wanted):
+    """Read the fragments of `template` in one round trip, the first time one is missing.
 
-    `fragments()` returns their (name, vary_on, of_one_page); `cached()` then finds
-    each, or knows it is missing, without a round trip of its own. The
-    versions of what the found ones show are read together too.
+    `wanted` is the key of the fragment about to render: when it came with the
+    change counter (read_with_start) or is in this process's memory, nothing
+    is read. Otherwise `fragments()` returns the template's (name, vary_on,
+    of_one_page); `cached()` then finds each, or knows it is missing, without
+    a round trip of its own. The versions of what the found ones show are
+    read together too.
     """
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
         return
-    if dependencies.first_rendering or dependencies.read_ahead:
+    store = caches["fragments"]
+    if dependencies.first_rendering or wanted in dependencies.prefetched or store.holds(wanted):
         return
     if not dependencies.first_time_for(template):
         return
     keys = [fragment_key(*fragment) for fragment in fragments()]
     keys = [key for key in keys if key not in dependencies.prefetched]
-    if not keys:  # read with the change counter already (read_with_start)
-        return
-    found = caches["fragments"].get_many(keys)
+    found = store.get_many(keys)
     dependencies.prefetched.update({key: found.get(key) for key in keys})
     shown = {key for entry in found.values() for key in entry["keys"]}
     dependencies.current_versions(shown)
@@ -115,22 +119,19 @@ def to_read_with_start(path):
     """Return the shared-cache keys of the fragments `path` looked for last time, not held here.
 
     For a page rendered for one reader: read with the change counter
-    (caching/pages.py), they need no round trip of their own. None when this
-    process has not rendered `path` yet.
+    (caching/pages.py), they need no round trip of their own.
     """
     store = caches["fragments"]
-    known = _known_fragments.get(path)
-    if known is None or store.shared_alias != DEFAULT_CACHE_ALIAS:  # not in the same round trip
-        return None
-    return [store.shared_key(key) for key in known if not store.holds(key)]
+    if store.shared_alias != DEFAULT_CACHE_ALIAS:  # not in the change counter's round trip
+        return []
+    return [store.shared_key(key) for key in _known_fragments.get(path, ()) if not store.holds(key)]
 
 
 def read_with_start(found, shared_keys):
     """Hand the rendering under way the fragments of `to_read_with_start()`, found or not."""
     dependencies = current()
-    if dependencies is None or shared_keys is None:
+    if dependencies is None or not shared_keys:
         return
-    dependencies.read_ahead = True
     dependencies.prefetched.update(caches["fragments"].from_shared(found, shared_keys))
 
 
@@ -154,7 +155,7 @@ class LocalFirstCache(LocMemCache):
         self.shared_alias = params.get("OPTIONS", {}).get("SHARED", "default")
 
     def get(self, key, default=None, version=None):
-        value = super().get(key, _MISSING, version)
+        value = _MISSING if key.startswith(_OF_ONE_PAGE) else super().get(key, _MISSING, version)
         if value is not _MISSING:
             return value
         stored = caches[self.shared_alias].get(self.shared_key(key), version=version)
@@ -180,7 +181,8 @@ class LocalFirstCache(LocMemCache):
     def from_shared(self, found, shared_keys, version=None):
         """Return {key: value or None} for `shared_keys`, from the shared cache's `found`.
 
-        What the shared cache gave (`get_many` on the shared alias) is kept here too.
+        What the shared cache gave (`get_many` on the shared alias) is kept here
+        too, but for the fragments of one page.
         """
         keys = [key.removeprefix(_SHARED_PREFIX) for key in shared_keys]
         kept = self._keep(found, keys, version)

@@ -166,7 +166,7 @@ class PageCacheMiddleware:
         """
         keys = _likely_keys(request)
         parts = fragments.to_read_with_start(request.path)
-        found = cache.get_many([*dependencies.start_keys(keys), *(parts or ())])
+        found = cache.get_many([*dependencies.start_keys(keys), *parts])
         start = dependencies.read_start(found, keys)
         with dependencies.collecting(start or {}) as shown:
             fragments.read_with_start(found, parts)

@@ -87,16 +87,17 @@ class FragmentExtension(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _render(self, context, name, vary_on, caller):
-        fragments.prefetch(context.name, lambda: self._fragments_in(context))
         shown = [value for value in vary_on if isinstance(value, Model)]
+        # A fragment of an object the view loaded is a part of that object's page.
+        keys, of_one_page = [key_of(value) for value in vary_on], bool(shown)
+        wanted = fragments.fragment_key(name, keys, of_one_page)
+        fragments.prefetch(context.name, lambda: self._fragments_in(context), wanted)
 
         def render():
             depends_on(*shown)
             return str(caller())
 
-        # A fragment of an object the view loaded is a part of that object's page.
-        keys = [key_of(value) for value in vary_on]
-        html = fragments.cached(name, keys, render, of_one_page=bool(shown))
+        html = fragments.cached(name, keys, render, of_one_page=of_one_page)
         return Markup(html)  # noqa: S704  # nosec B704  (rendered by the template, escaped there)
 
     def _fragments_in(self, context):

@@ -163,8 +163,7 @@ else:
 # Rendered fragments ({% fragment %}) are kept in the default cache, and those
 # every page shows (menus, footer, lists) in each process's memory too; each is
 # checked against the versions of what it shows, so no copy goes stale
-# (caching/fragments.py). The fragments of one page come from Redis, in the
-# round trip that reads the change counter.
+# (caching/fragments.py). The fragments of one page come from Redis only.
 CACHES["fragments"] = {
     "BACKEND": "caching.fragments.LocalFirstCache",
     "LOCATION": "fragments",

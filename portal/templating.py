@@ -25,15 +25,12 @@ from caching import templating as caching
 
 
 def url(name, *args, **kwargs):
-    """Return the path of the URL pattern `name`: url("articles:detail", slug=article.slug).
+    """Return the path of the URL pattern `name`: url("articles:detail", article.slug).
 
-    A pattern without parameters, or with one given by name, is looked up once
-    (caching/canonical.py).
+    A pattern without parameters is looked up once (caching/canonical.py).
     """
     if not args and not kwargs:
         return canonical.fixed_path(name)
-    if not args and len(kwargs) == 1:
-        return canonical.path_to(name, *next(iter(kwargs.items())))
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

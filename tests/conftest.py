@@ -150,10 +150,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Start every test with an empty cache, so rate-limit counters never carry over."""
-    from django.core.cache import cache
+    """Start every test with empty caches: no rate-limit counter or fragment carries over."""
+    from django.core.cache import cache, caches
+
+    from caching import fragments
 
     cache.clear()
+    caches["fragments"].clear()
+    fragments._known_fragments.clear()
 
 
 @pytest.fixture
