@@ -43,8 +43,8 @@ def cached(name, vary_on, compute, of_one_page=False):
     `vary_on` names what else the value depends on (as in Django's {% cache %}).
     A value `of_one_page` (an article's text, not a menu) is kept in the shared
     cache only, and is neither looked for there nor stored while that page
-    renders for the first time (caching/pages.py). Outside a cached rendering, or with caching off,
-    `compute()` runs every time.
+    renders for the first time (caching/pages.py). Outside a cached rendering,
+    or with caching off, `compute()` runs every time.
     """
     dependencies = current()
     if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
