@@ -1,7 +1,7 @@
 -- wrk script for bench/load.sh: requests a random path from PATHS_FILE (one
 -- path a line), accepting gzip, sends COOKIE if set, adds a query parameter the views do not
 -- read if UNIQUE is set (so the page cache neither has nor keeps the page),
--- and prints a JSON summary at the end.
+-- and prints a JSON summary at the end (socket_errors counts timeouts too).
 local paths = {}
 
 function init(args)
@@ -31,8 +31,9 @@ function done(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(
     '{"rps": %.1f, "p99_ms": %.2f, "median_ms": %.2f, "requests": %d, ' ..
-    '"non_2xx_3xx": %d, "socket_errors": %d}\n',
+    '"non_2xx_3xx": %d, "socket_errors": %d, "timeouts": %d}\n',
     summary.requests / (summary.duration / 1e6),
     latency:percentile(99) / 1000, latency:percentile(50) / 1000, summary.requests,
-    errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+    errors.status, errors.connect + errors.read + errors.write + errors.timeout,
+    errors.timeout))
 end
