@@ -53,6 +53,14 @@ def shows(*things):
     return ""
 
 
+def _keys(vary_on):
+    """Return a fragment's vary_on keys, and whether it is of one page.
+
+    A fragment of an object the view loaded is a part of that object's page.
+    """
+    return [key_of(value) for value in vary_on], any(isinstance(v, Model) for v in vary_on)
+
+
 class FragmentExtension(Extension):
     """{% fragment "name", vary_on… %}…{% endfragment %}: a piece kept until what it shows changes.
 
@@ -88,8 +96,7 @@ class FragmentExtension(Extension):
 
     def _render(self, context, name, vary_on, caller):
         shown = [value for value in vary_on if isinstance(value, Model)]
-        # A fragment of an object the view loaded is a part of that object's page.
-        keys, of_one_page = [key_of(value) for value in vary_on], bool(shown)
+        keys, of_one_page = _keys(vary_on)
         wanted = fragments.fragment_key(name, keys, of_one_page)
         fragments.prefetch(context.name, lambda: self._fragments_in(context), wanted)
 
@@ -112,8 +119,7 @@ class FragmentExtension(Extension):
         for name, vary_on in self.environment.fragments_by_template.get(context.name, {}).values():
             values = [self._value(expression, context) for expression in vary_on]
             if _MISSING not in values:
-                of_one_page = any(isinstance(value, Model) for value in values)
-                found.append((name, [key_of(value) for value in values], of_one_page))
+                found.append((name, *_keys(values)))
         return found
 
     def _value(self, node, context):
