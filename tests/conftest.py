@@ -150,14 +150,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Start every test with empty caches: no rate-limit counter or fragment carries over."""
+    """Start every test with empty caches: no rate-limit counter or fragment carries over.
+
+    Nor an outage: the Redis servers tests start and stop take free ports,
+    which a later test's server may get again, and the process keeps one
+    circuit breaker per address (caching/backends.py).
+    """
     from django.core.cache import cache, caches
 
-    from caching import fragments
+    from caching import backends, fragments
 
     cache.clear()
     caches["fragments"].clear()
     fragments._known_fragments.clear()
+    backends._breakers.clear()
 
 
 @pytest.fixture
