@@ -350,6 +350,10 @@ class Article(TracksChanges, models.Model):
     def get_absolute_url(self):
         return path_to("articles:detail", "slug", self.slug)
 
+    def get_helpful_url(self):
+        """Where the page's "helpful" form posts (views.helpful)."""
+        return path_to("articles:helpful", "slug", self.slug)
+
     def _was_public(self):
         """Whether readers could read the article as it was last loaded or saved."""
         published_at = self.saved_value("published_at")

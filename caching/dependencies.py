@@ -65,6 +65,7 @@ class Dependencies:
             self.versions, self.last_change = parent.versions, parent.last_change
             self.began, self.pending = parent.began, parent.pending
             self.prefetched, self._templates = parent.prefetched, parent._templates
+            self.kept = parent.kept
             self.fragments_read = parent.fragments_read
             self.first_rendering = parent.first_rendering
         else:
@@ -75,6 +76,8 @@ class Dependencies:
             self.pending = []
             # Fragments read ahead (None: missing), and the templates they were read for.
             self.prefetched, self._templates = {}, set()
+            # What the layers above look up once a rendering (the fragment cache).
+            self.kept = {}
             # The keys of the fragments the rendering looked for, found or not.
             self.fragments_read = []
             # A page's first rendering: the parts of this page alone are neither
@@ -100,6 +103,19 @@ class Dependencies:
             for key in missing:
                 self.versions[key] = found.get(_PREFIX + key, UNCHANGED)
         return {key: self.versions[key] for key in keys}
+
+    def unchanged(self, keys, versions):
+        """Tell whether `keys` still have the `versions` stored with them.
+
+        Not when the cache is down.
+        """
+        known = tuple(map(self.versions.get, keys))
+        if None in known:  # not read yet during this rendering
+            current = self.current_versions(keys)
+            if current is None:
+                return False
+            known = tuple(current[key] for key in keys)
+        return known == versions
 
     def storable_versions(self, fresh=None):
         """Return the versions to store this rendering under; None if it must not be stored.

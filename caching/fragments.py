@@ -17,12 +17,12 @@ page rendered again to be stored, in one round trip for its template.
 import collections
 import contextlib
 import functools
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.utils import make_template_fragment_key
 
 from caching.dependencies import collecting, current
@@ -35,6 +35,9 @@ _KNOWN_FRAGMENTS_LIMIT = 2_000  # about 0.5 KB each: the site-wide keys are one 
 _SHARED_PREFIX = "fragment:"
 # The keys of the fragments of one page start with it: no process keeps them in memory.
 _OF_ONE_PAGE = "page."
+# Each process's memory of the LocalFirstCache of each name, and its lock.
+_memories, _locks = {}, {}
+_STORE = "fragment cache"
 
 
 def cached(name, vary_on, compute, of_one_page=False):
@@ -47,21 +50,23 @@ def cached(name, vary_on, compute, of_one_page=False):
     or with caching off, `compute()` runs every time.
     """
     dependencies = current()
-    if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
+    store = _store(dependencies)
+    if store is None:
         return compute()
-    store = caches["fragments"]
     key = fragment_key(name, vary_on, of_one_page)
     dependencies.fragments_read.append(key)
     entry = dependencies.prefetched.pop(key, _MISSING)
     if entry is _MISSING:
         entry = None if of_one_page and dependencies.first_rendering else store.get(key)
     now = time.time()
-    if entry is not None and now < entry["expires"]:
-        versions = dependencies.current_versions(entry["keys"])
-        if versions is not None and tuple(versions[k] for k in entry["keys"]) == entry["versions"]:
-            dependencies.add(entry["keys"])
-            dependencies.expire_by(entry["expires"])
-            return entry["value"]
+    if (
+        entry is not None
+        and now < entry["expires"]
+        and dependencies.unchanged(entry["keys"], entry["versions"])
+    ):
+        dependencies.add(entry["keys"])
+        dependencies.expire_by(entry["expires"])
+        return entry["value"]
     with collecting() as inner:
         value = compute()
 
@@ -100,10 +105,10 @@ def prefetch(template, fragments, wanted):
     read together too.
     """
     dependencies = current()
-    if dependencies is None or settings.PAGE_CACHE_SECONDS <= 0:
+    store = _store(dependencies)
+    if store is None or dependencies.first_rendering or wanted in dependencies.prefetched:
         return
-    store = caches["fragments"]
-    if dependencies.first_rendering or wanted in dependencies.prefetched or store.holds(wanted):
+    if store.holds(wanted):
         return
     if not dependencies.first_time_for(template):
         return
@@ -113,6 +118,22 @@ def prefetch(template, fragments, wanted):
     dependencies.prefetched.update({key: found.get(key) for key in keys})
     shown = {key for entry in found.values() for key in entry["keys"]}
     dependencies.current_versions(shown)
+
+
+def _store(dependencies):
+    """Return the fragment cache for the rendering `dependencies` collects; None if not cached.
+
+    Looked up once a rendering: Django finds a cache by alias in its
+    per-thread registry, which costs more than the fragment's own lookup.
+    """
+    if dependencies is None:
+        return None
+    try:
+        return dependencies.kept[_STORE]
+    except KeyError:
+        store = caches["fragments"] if settings.PAGE_CACHE_SECONDS > 0 else None
+        dependencies.kept[_STORE] = store
+        return store
 
 
 def to_read_with_start(path):
@@ -144,39 +165,48 @@ def remember(path, dependencies):
             _known_fragments.popitem(last=False)  # the path rendered longest ago
 
 
-class LocalFirstCache(LocMemCache):
-    """Local memory first, then the cache alias OPTIONS["SHARED"]; writes go to both.
+class LocalFirstCache(BaseCache):
+    """This process's memory first, then the cache alias OPTIONS["SHARED"]; writes go to both.
 
     Except for the fragments of one page (`fragment_key`): the shared cache alone holds them.
+
+    The memory keeps values as they are, not pickled copies as Django's
+    local-memory cache does: they are fragment entries (markup, and tuples of
+    keys and versions) that nobody changes, and a page reads several of them.
+    Keys are used as given (no KEY_PREFIX or version locally). Caches of one
+    name share their memory, as Django's local-memory caches do; the least
+    recently used entry goes first beyond OPTIONS["MAX_ENTRIES"].
     """
 
     def __init__(self, name, params):
-        super().__init__(name, params)
+        super().__init__(params)
         self.shared_alias = params.get("OPTIONS", {}).get("SHARED", "default")
+        self._memory = _memories.setdefault(name, collections.OrderedDict())
+        self._lock = _locks.setdefault(name, threading.Lock())
 
     def get(self, key, default=None, version=None):
-        value = _MISSING if key.startswith(_OF_ONE_PAGE) else super().get(key, _MISSING, version)
+        value = _MISSING if key.startswith(_OF_ONE_PAGE) else self._recall(key)
         if value is not _MISSING:
             return value
         stored = caches[self.shared_alias].get(self.shared_key(key), version=version)
-        return self._keep({self.shared_key(key): stored}, [key], version).get(key, default)
+        return self._keep({self.shared_key(key): stored}, [key]).get(key, default)
 
     def get_many(self, keys, version=None):
         """Return {key: value} of those found, from here, then the rest from the shared cache."""
         found = {}
         for key in keys:
-            value = super().get(key, _MISSING, version)
+            value = self._recall(key)
             if value is not _MISSING:
                 found[key] = value
         missing = [key for key in keys if key not in found]
         if missing:
             shared = caches[self.shared_alias].get_many(map(self.shared_key, missing), version)
-            found.update(self._keep(shared, missing, version))
+            found.update(self._keep(shared, missing))
         return found
 
     def holds(self, key, version=None):
         """Tell whether this process's memory holds `key`."""
-        return super().has_key(key, version)
+        return self._recall(key) is not _MISSING
 
     def from_shared(self, found, shared_keys, version=None):
         """Return {key: value or None} for `shared_keys`, from the shared cache's `found`.
@@ -185,10 +215,10 @@ class LocalFirstCache(LocMemCache):
         too, but for the fragments of one page.
         """
         keys = [key.removeprefix(_SHARED_PREFIX) for key in shared_keys]
-        kept = self._keep(found, keys, version)
+        kept = self._keep(found, keys)
         return {key: kept.get(key) for key in keys}
 
-    def _keep(self, shared, keys, version):
+    def _keep(self, shared, keys):
         """Return the values of `keys` the shared cache gave in `shared`, kept here if they may be.
 
         The shared copy carries its expiry, so the local copy ends when it does.
@@ -199,30 +229,63 @@ class LocalFirstCache(LocMemCache):
             if stored is not None and stored[0] > now:
                 expires, value = stored
                 if not key.startswith(_OF_ONE_PAGE):
-                    super().set(key, value, expires - now, version)
+                    self._remember(key, value, expires)
                 kept[key] = value
         return kept
+
+    def _recall(self, key):
+        """Return what this process's memory holds for `key`, or _MISSING."""
+        with self._lock:
+            held = self._memory.get(key)
+            if held is None:
+                return _MISSING
+            if held[0] <= time.time():
+                del self._memory[key]
+                return _MISSING
+            self._memory.move_to_end(key)
+            return held[1]
+
+    def _remember(self, key, value, expires):
+        with self._lock:
+            self._memory[key] = (expires, value)
+            self._memory.move_to_end(key)
+            while len(self._memory) > self._max_entries:
+                self._memory.popitem(last=False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.set_many({key: value}, timeout, version)
 
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.get(key, _MISSING, version) is not _MISSING:
+            return False
+        self.set(key, value, timeout, version)
+        return True
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Set each value here and in the shared cache, there in one round trip."""
+        seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+        # Only with a lifetime: Redis evicts only entries that have one (volatile-lru).
+        if seconds is None or seconds <= 0:
+            return []
+        expires = time.time() + seconds
         for key, value in data.items():
             if not key.startswith(_OF_ONE_PAGE):
-                super().set(key, value, timeout, version)
-        seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
-        if seconds is not None and seconds > 0:
-            expires = time.time() + seconds
-            shared = {self.shared_key(key): (expires, value) for key, value in data.items()}
-            return caches[self.shared_alias].set_many(shared, seconds, version)
-        return []
+                self._remember(key, value, expires)
+        shared = {self.shared_key(key): (expires, value) for key, value in data.items()}
+        return caches[self.shared_alias].set_many(shared, seconds, version)
 
-    def validate_key(self, key):
-        """Accept every key: memcached's limits do not apply to either store here.
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return False  # a copy's expiry is the shared one's: not extended here
 
-        Django's check loops over every character of the key on every read.
-        """
+    def delete(self, key, version=None):
+        with self._lock:
+            self._memory.pop(key, None)
+        return caches[self.shared_alias].delete(self.shared_key(key), version)
+
+    def clear(self):
+        """Forget what this process's memory holds; the shared copies stay."""
+        with self._lock:
+            self._memory.clear()
 
     def shared_key(self, key):
         """Return the key under which the shared cache holds `key`."""

@@ -95,8 +95,11 @@ class FragmentExtension(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _render(self, context, name, vary_on, caller):
-        shown = [value for value in vary_on if isinstance(value, Model)]
-        keys, of_one_page = _keys(vary_on)
+        if vary_on:
+            shown = [value for value in vary_on if isinstance(value, Model)]
+            keys, of_one_page = _keys(vary_on)
+        else:  # the site-wide pieces: the menus, the footer
+            shown, keys, of_one_page = (), (), False
         wanted = fragments.fragment_key(name, keys, of_one_page)
         fragments.prefetch(context.name, lambda: self._fragments_in(context), wanted)
 

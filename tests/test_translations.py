@@ -5,6 +5,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.utils import translation
 
 CATALOG = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"
 
@@ -39,3 +40,12 @@ def test_pages_speak_chinese_without_english_leftovers(client, make_article):
         assert "跳到正文" in html
         for source_text in ["Skip to content", "Search articles", "People also read", "Home<"]:
             assert source_text not in html, (url, source_text)
+
+
+@pytest.mark.django_db
+def test_pages_speak_the_language_active_while_they_render(client):
+    with translation.override("en"):
+        english = client.get("/").content.decode()
+    assert "Skip to content" in english
+    assert "跳到正文" not in english
+    assert "跳到正文" in client.get("/").content.decode()

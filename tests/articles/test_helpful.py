@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article
 
@@ -31,6 +32,20 @@ def test_button_is_a_plain_post_form_with_an_empty_token_on_the_shared_page(clie
         form.group(2)
     )
     assert "有用 (0)" in form.group(2)
+
+
+@pytest.mark.django_db
+def test_the_form_posts_to_the_vote_address_of_an_article_with_a_chinese_slug(client, make_article):
+    article = make_article(slug="网贷逾期-怎么办")
+    form = helpful_form(client.get(article.get_absolute_url()).content.decode())
+    assert form.group(1) == reverse("articles:helpful", args=[article.slug])
+    assert (
+        form.group(1)
+        == "/articles/%E7%BD%91%E8%B4%B7%E9%80%BE%E6%9C%9F-%E6%80%8E%E4%B9%88%E5%8A%9E/helpful/"
+    )
+    client.post(form.group(1))
+    article.refresh_from_db()
+    assert article.helpful_count == 1
 
 
 @pytest.mark.django_db

@@ -44,6 +44,27 @@ def test_the_local_copy_ends_with_the_shared_one():
         assert second.get("nav:g1", "missing") == "missing"
 
 
+def test_a_process_keeps_the_fragments_it_used_last_up_to_its_limit():
+    store = LocalFirstCache(
+        f"limit-{uuid.uuid4()}", {"OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 2}}
+    )
+    store.set("a", "<a>", 60)
+    store.set("b", "<b>", 60)
+    assert store.get("a") == "<a>"  # now used more recently than b
+    store.set("c", "<c>", 60)
+    assert store.holds("a") and store.holds("c")
+    assert not store.holds("b")
+    assert store.get("b") == "<b>"  # from the shared cache, and kept here again
+    assert store.holds("b") and not store.holds("a")
+
+
+def test_a_fragment_without_a_lifetime_is_kept_nowhere():
+    store = process_cache("first")
+    store.set("forever", "<nav></nav>", None)
+    assert not store.holds("forever")
+    assert cache.get(store.shared_key("forever")) is None
+
+
 class Shows:
     """A template value that records the dependency key it shows when rendered."""
 
