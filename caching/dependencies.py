@@ -154,7 +154,8 @@ class Dependencies:
         page's, in one round trip, and the parts written in one more (`finish`).
         A part `of_one_page` is not stored from a page's first rendering.
         """
-        self.pending.append((self, entry, of_one_page))
+        if not (of_one_page and self.first_rendering):
+            self.pending.append((self, entry, of_one_page))
 
     def finish(self, timeout):
         """Store the parts rendered on the way; return the versions to store the whole under.

@@ -156,6 +156,11 @@ def read_with_start(found, shared_keys):
     dependencies.prefetched.update(caches["fragments"].from_shared(found, shared_keys))
 
 
+def rendered_before(path):
+    """Tell whether this process rendered `path` for one reader lately (`remember`)."""
+    return path in _known_fragments
+
+
 def remember(path, dependencies):
     """Keep which fragments the rendering of `path` looked for, for its next rendering."""
     _known_fragments.pop(path, None)  # so that it comes last
