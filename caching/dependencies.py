@@ -68,6 +68,7 @@ class Dependencies:
             self.kept = parent.kept
             self.fragments_read = parent.fragments_read
             self.first_rendering = parent.first_rendering
+            self.keeps_own_parts = parent.keeps_own_parts
         else:
             self.versions = {} if versions is None else dict(versions)
             self.last_change = self.versions.pop(_COUNTER, None)
@@ -83,6 +84,9 @@ class Dependencies:
             # A page's first rendering: the parts of this page alone are neither
             # read from the shared cache nor stored (caching/pages.py).
             self.first_rendering = False
+            # False: they are read, not stored (a page rendered for one reader
+            # that this process has not rendered before).
+            self.keeps_own_parts = True
 
     def add(self, keys):
         self.keys.update(keys)
@@ -152,10 +156,11 @@ class Dependencies:
         `entry` returns (cache, key, value), or None when the part is out of
         date by then. The versions of every such part are read with the
         page's, in one round trip, and the parts written in one more (`finish`).
-        A part `of_one_page` is not stored from a page's first rendering.
+        A part `of_one_page` is not stored from a page's first rendering, nor
+        when the page `keeps_own_parts` not.
         """
-        if not (of_one_page and self.first_rendering):
-            self.pending.append((self, entry, of_one_page))
+        if not (of_one_page and (self.first_rendering or not self.keeps_own_parts)):
+            self.pending.append((self, entry))
 
     def finish(self, timeout):
         """Store the parts rendered on the way; return the versions to store the whole under.
@@ -171,9 +176,7 @@ class Dependencies:
         if fresh is None:
             return None
         writes = {}
-        for part, entry, of_one_page in pending:
-            if of_one_page and self.first_rendering:
-                continue
+        for part, entry in pending:
             versions = part.storable_versions(fresh)
             stored = None if versions is None else entry(versions)
             if stored is not None:

@@ -163,11 +163,11 @@ class PageCacheMiddleware:
 
         The fragments the path looked for last time come with the change
         counter: a page rendered again from them makes one round trip. A
-        page this process renders for a reader for the first time is treated
-        as a stored page's first rendering: the parts of that page alone are
-        neither looked for nor stored. Most such pages are never rendered
-        again (a made-up address on the long tail of articles); a page that
-        is, finds and keeps them from its next rendering on.
+        page this process has not rendered for a reader before looks for the
+        parts of that page alone (another process may have kept them) but
+        does not store them: most such pages are never rendered again (a
+        made-up address on the long tail of articles); a page that is, keeps
+        them from its next rendering on.
         """
         keys = _likely_keys(request)
         parts = fragments.to_read_with_start(request.path)
@@ -175,7 +175,7 @@ class PageCacheMiddleware:
         start = dependencies.read_start(found, keys)
         page = _cached_view(request) is not None  # a page, not a form or /reader/
         with dependencies.collecting(start or {}) as shown:
-            shown.first_rendering = page and not fragments.rendered_before(request.path)
+            shown.keeps_own_parts = not page or fragments.rendered_before(request.path)
             fragments.read_with_start(found, parts)
             response = self.get_response(request)
         if page:

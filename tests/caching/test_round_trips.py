@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from articles import ranking
+from caching import fragments
 from caching.dependencies import key_of
 from caching.fragments import fragment_key
 from community.models import Experience
@@ -54,14 +55,28 @@ def test_a_page_rendered_for_one_reader_keeps_its_parts_from_its_second_renderin
     url = articles[0].get_absolute_url()
     calls = Calls(monkeypatch)
     assert Client().get(url + "?visit=2").status_code == 200
-    # The first time here: the change counter with the last page's keys, and
-    # nothing else; no part of the page alone is looked for or stored.
-    assert calls.names == ["get_many"]
+    # The first time here: the change counter with the last page's keys, the
+    # article, the template's fragments (another process may have kept them).
+    # Nothing is stored: most pages rendered so are never rendered again.
+    assert calls.names == ["get_many", "get", "get_many"]
     calls.names.clear()
     assert Client().get(url + "?visit=3").status_code == 200
     # Read: the change counter with the parts the page looked for last time,
     # then their keys' versions afresh. Written: all the parts at once.
     assert calls.names == ["get_many", "get_many", "set_many"]
+
+
+@pytest.mark.django_db
+def test_a_page_new_to_a_process_uses_the_parts_another_kept(articles, django_assert_num_queries):
+    url = articles[0].get_absolute_url()
+    Client().get(url + "?visit=1")
+    first = Client().get(url + "?visit=2")  # its parts are kept from this one on
+    # Another process: it has rendered nothing yet.
+    fragments._known_fragments.clear()
+    caches["fragments"].clear()
+    with django_assert_num_queries(0):
+        again = Client().get(url + "?visit=3")
+    assert again.content == first.content
 
 
 @pytest.mark.django_db
