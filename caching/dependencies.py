@@ -157,7 +157,7 @@ class Dependencies:
         date by then. The versions of every such part are read with the
         page's, in one round trip, and the parts written in one more (`finish`).
         A part `of_one_page` is not stored from a page's first rendering, nor
-        when the page `keeps_own_parts` not.
+        while `keeps_own_parts` is False.
         """
         if not (of_one_page and (self.first_rendering or not self.keeps_own_parts)):
             self.pending.append((self, entry))
