@@ -10,7 +10,7 @@ import io
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from articles import keys
 from articles.models import Article
-from caching import pages
+from caching import fragments, pages
+from caching.dependencies import key_of
 from community.models import Experience
 from tests.pages import anonymous_html, article_form
 from tests.staff import sign_in_staff
@@ -265,6 +266,27 @@ def test_made_up_query_strings_are_rendered_but_never_stored(public_pages):
         assert "ETag" not in Client().get(f"{article.get_absolute_url()}?made=up")
     Client().get(article.get_absolute_url())
     assert "ETag" in Client().get(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_the_article_kept_whole_for_pages_rendered_for_one_request_follows_every_change(
+    public_pages, make_experience, editor_client
+):
+    article, _ = public_pages
+    url = f"{article.get_absolute_url()}?made=up"
+    for _ in range(2):  # a process keeps a page's fragments from its second rendering on
+        anonymous_html(url)
+    kept = fragments.fragment_key("article_page", [key_of(article), key_of(article.category)], True)
+    assert caches["fragments"].get(kept) is not None
+    assert queries_for(url) == 0
+    assert Client().post(f"{article.get_absolute_url()}helpful/").status_code == 302
+    assert "有用 (1)" in anonymous_html(url)
+    make_experience("第二段经历：分期还清", article=article, status=Experience.Status.APPROVED)
+    assert "第二段经历：分期还清" in anonymous_html(url)
+    edit_in_admin(editor_client, article, title="逾期以后的正确做法", tags="上征信")
+    html = anonymous_html(url)
+    assert "<h1>逾期以后的正确做法</h1>" in html and '<a class="tag" href="/tags/' in html
+    assert "上征信" in html and "有用 (1)" in html and "第二段经历：分期还清" in html
 
 
 @pytest.mark.django_db
