@@ -13,7 +13,6 @@ from articles.filters import ArticleFilter
 from articles.models import Article, Category, Tag
 from caching import fragments, ratelimit
 from caching.dependencies import Shown, changed, depends_on, keep_out, max_age, recorded
-from caching.pages import shared_with_every_reader
 from caching.queries import Prepared
 
 HELPFUL_SESSION_KEY = "helpful_articles"
@@ -141,7 +140,6 @@ class ArticleDetailView(DetailView):
             tags=Shown(lambda: recorded(_tags_of(article=article.pk))),
             experiences=Shown(lambda: self._experiences(article)),
             already_helpful=article.pk in marked_helpful(self.request),
-            shared_page=shared_with_every_reader(self.request),
             **kwargs,
         )
 

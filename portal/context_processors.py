@@ -3,10 +3,21 @@
 from django.conf import settings
 from django.utils.translation import trans_real
 
+from caching import pages
+
 
 def site(request):
     """Expose the site's name."""
     return {"SITE_NAME": settings.SITE_NAME}
+
+
+def sharing(request):
+    """Tell the templates whether the page is the one every reader gets (`shared_page`).
+
+    Such a page shows the menu of a reader without a session (reader.js shows a
+    signed-in reader's own), so it never needs to look the reader up.
+    """
+    return {"shared_page": pages.shared_with_every_reader(request)}
 
 
 def translations(request):

@@ -287,6 +287,12 @@ def test_the_article_kept_whole_for_pages_rendered_for_one_request_follows_every
     html = anonymous_html(url)
     assert "<h1>逾期以后的正确做法</h1>" in html and '<a class="tag" href="/tags/' in html
     assert "上征信" in html and "有用 (1)" in html and "第二段经历：分期还清" in html
+    # The header every reader shares, kept whole too, follows the menu.
+    category = article.category
+    category.name = "网贷与借款"
+    category.save()
+    menu = anonymous_html(url).split('<nav class="category-nav"')[1].split("</nav>")[0]
+    assert "网贷与借款" in menu
 
 
 @pytest.mark.django_db
