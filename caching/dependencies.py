@@ -91,6 +91,13 @@ class Dependencies:
     def add(self, keys):
         self.keys.update(keys)
 
+    def render_as_first(self):
+        """From now on, neither read nor store the parts of this page alone: none is kept."""
+        rendering = self
+        while rendering is not None:
+            rendering.first_rendering = True
+            rendering = rendering.parent
+
     def expire_by(self, moment):
         self.expires = min(self.expires, moment)
 

@@ -58,6 +58,10 @@ def cached(name, vary_on, compute, of_one_page=False):
     entry = dependencies.prefetched.pop(key, _MISSING)
     if entry is _MISSING:
         entry = None if of_one_page and dependencies.first_rendering else store.get(key)
+        if entry is None and of_one_page and not dependencies.keeps_own_parts:
+            # The parts of a page are stored together, at the end of its rendering:
+            # when one is not in the shared cache, the others are not either.
+            dependencies.render_as_first()
     now = time.time()
     if (
         entry is not None

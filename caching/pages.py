@@ -164,10 +164,11 @@ class PageCacheMiddleware:
         The fragments the path looked for last time come with the change
         counter: a page rendered again from them makes one round trip. A
         page this process has not rendered for a reader before looks for the
-        parts of that page alone (another process may have kept them) but
-        does not store them: most such pages are never rendered again (a
-        made-up address on the long tail of articles); a page that is, keeps
-        them from its next rendering on.
+        parts of that page alone (another process may have kept them), until
+        one is missing (they are kept together), but does not store them:
+        most such pages are never rendered again (a made-up address on the
+        long tail of articles); a page that is, keeps them from its next
+        rendering on.
         """
         keys = _likely_keys(request)
         parts = fragments.to_read_with_start(request.path)
