@@ -276,7 +276,7 @@ def test_the_article_kept_whole_for_pages_rendered_for_one_request_follows_every
     url = f"{article.get_absolute_url()}?made=up"
     for _ in range(2):  # a process keeps a page's fragments from its second rendering on
         anonymous_html(url)
-    kept = fragments.fragment_key("article_page", [key_of(article), key_of(article.category)], True)
+    kept = fragments.fragment_key("page_main", [key_of(article)], True)
     assert caches["fragments"].get(kept) is not None
     assert queries_for(url) == 0
     assert Client().post(f"{article.get_absolute_url()}helpful/").status_code == 302
