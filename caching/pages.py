@@ -33,6 +33,8 @@ Everything else the application answers is `private, no-store`, so no edge
 cache or proxy keeps a page made for one reader.
 """
 
+import collections
+import contextlib
 import copy
 import functools
 import gzip
@@ -65,8 +67,10 @@ PRIVATE = "private, no-store"
 # Set while the browser has a session, readable by the page's script.
 READER_COOKIE = "reader"
 # The keys each stored page had when this process last saw it: the page and the
-# versions of its keys are then read in one round trip.
-_known_keys = {}
+# versions of its keys are then read in one round trip. The page seen longest ago
+# goes first beyond the limit, so pages read once (the long tail) do not push out
+# those read all the time.
+_known_keys = collections.OrderedDict()  # the most recent last
 _KNOWN_KEYS_LIMIT = 2_000
 _LAST_PAGE = "last rendered page"
 # Smaller pages are stored as they are (as GZipMiddleware leaves them).
@@ -128,7 +132,7 @@ class PageCacheMiddleware:
         # The versions of what the page showed last time come with the page: a
         # stored page is checked, and a page rendered again checks its fragments,
         # without another round trip.
-        keys = _known_keys.get(page_key) or _likely_keys(request)
+        keys = _known(page_key) or _likely_keys(request)
         found = cache.get_many([*dependencies.start_keys(keys), page_key])
         start = dependencies.read_start(found, keys)
         entry = found.get(page_key)
@@ -428,14 +432,26 @@ def _likely_keys(request):
     Most of what one page shows (the menus, the lists every page has), the
     next shows too.
     """
-    return _known_keys.get(request.path) or _known_keys.get(_LAST_PAGE, ())
+    return _known(request.path) or _known_keys.get(_LAST_PAGE, ())
+
+
+def _known(page_key):
+    """Return the keys remembered for `page_key` (None if none), now the most recent."""
+    keys = _known_keys.get(page_key)
+    if keys is not None:
+        with contextlib.suppress(KeyError):  # another thread dropped it meanwhile
+            _known_keys.move_to_end(page_key)
+    return keys
 
 
 def _remember_keys(page_key, keys):
-    if len(_known_keys) >= _KNOWN_KEYS_LIMIT:
-        _known_keys.clear()
     # Interned: pages share most of their keys (the menu, lists, popular articles).
     _known_keys[page_key] = tuple(map(sys.intern, keys))
+    with contextlib.suppress(KeyError):
+        _known_keys.move_to_end(page_key)
+    while len(_known_keys) > _KNOWN_KEYS_LIMIT:
+        with contextlib.suppress(KeyError):  # another thread took it first
+            _known_keys.popitem(last=False)
 
 
 def _page_key(request):

@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from articles import ranking
-from caching import fragments
+from caching import fragments, pages
 from caching.dependencies import key_of
 from caching.fragments import fragment_key
 from community.models import Experience
@@ -163,3 +163,20 @@ def test_a_worker_keeps_the_site_wide_fragments_and_the_shared_cache_a_pages_own
     assert not store.holds(text)
     assert shared.get(store.shared_key(text)) is not None
     assert "逾期第0天怎么办" in store.get(text)["value"]
+
+
+@pytest.mark.django_db
+def test_a_page_read_all_the_time_keeps_its_one_round_trip_while_the_long_tail_passes(
+    articles, monkeypatch
+):
+    monkeypatch.setattr(pages, "_KNOWN_KEYS_LIMIT", 6)
+    hot = articles[0].get_absolute_url()
+    assert Client().get(hot)["X-Cache"] == "MISS"
+    calls = Calls(monkeypatch)
+    for article in articles[1:]:  # each read once: more pages than the process remembers
+        Client().get(article.get_absolute_url())
+        calls.names.clear()
+        assert Client().get(hot)["X-Cache"] == "HIT"
+        # The page with the versions of the keys it had: one round trip.
+        assert calls.names == ["get_many"]
+    assert len(pages._known_keys) <= 6
