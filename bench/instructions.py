@@ -2,25 +2,30 @@
 
     .venv/bin/python bench/instructions.py            # 100 requests of each kind
     .venv/bin/python bench/instructions.py --requests 300
+    .venv/bin/python bench/instructions.py --kinds floor article_rendered
 
 Timings on a shared machine move with its load; instruction counts do not.
 Each kind runs twice under `valgrind --tool=callgrind` (Debian's valgrind),
 in a fresh process calling Django's WSGI handler directly (no server, no
 network but Redis): once with the warm-up alone, once with the warm-up and N
 requests. The difference over N is what one request costs in this process.
-Redis's own work is not counted.
+Redis's own work is not counted. The processes run as many at a time as the
+machine has cores (counts do not depend on the load), each with a Redis
+database of its own.
 
 Kinds: the floor (/bench/floor/), an article from the page cache, and an
 article rendered for the request (a query parameter the view does not read)
-with its fragments cached, each for a reader without a session, on the
-production settings (debug off) with Redis db 13 as the cache, flushed before
-each process. The database is a 2,000-article SQLite file built on first use
-in bench/.data/.
+with its fragments cached, each for a reader without a session whose browser
+accepts gzip, on the production settings (debug off) with Redis databases 13
+downwards as the cache, each flushed before its process. The database is a
+2,000-article SQLite file built on first use in bench/.data/.
 """
 
 import argparse
+import concurrent.futures
 import io
 import os
+import queue
 import random
 import re
 import sqlite3
@@ -31,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = ROOT / "bench" / ".data" / "instructions-2000.sqlite3"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")  # and the ones below
 KINDS = ("floor", "article_cached", "article_rendered")
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -71,6 +76,7 @@ def requests_in_child(kind, count):
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
+            "HTTP_ACCEPT_ENCODING": "gzip, deflate, br",  # as browsers send it
         }
         b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
         if not statuses[0].startswith("200"):
@@ -93,17 +99,22 @@ def requests_in_child(kind, count):
         requests[kind]()
 
 
-def instructions(kind, count):
-    """Run one child under callgrind; return the instructions it executed."""
+def instructions(kind, count, lane=0):
+    """Run one child under callgrind; return the instructions it executed.
+
+    Children running at the same time each get a `lane`: a Redis database of their own.
+    """
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    server, database = REDIS_URL.rsplit("/", 1)
+    redis_url = f"{server}/{int(database) - lane}"
+    redis.Redis.from_url(redis_url).flushdb()
     with tempfile.TemporaryDirectory() as work:
         command = [
             "valgrind", "--tool=callgrind", f"--callgrind-out-file={work}/callgrind.out",
             sys.executable, __file__, "--child", kind, str(count),
         ]  # fmt: skip
-        environment = {**os.environ, **ENVIRONMENT}
+        environment = {**os.environ, **ENVIRONMENT, "REDIS_URL": redis_url}
         result = subprocess.run(  # noqa: S603 (valgrind running this very script)
             command, cwd=ROOT, env=environment, capture_output=True, text=True
         )
@@ -129,6 +140,7 @@ def prepare():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
@@ -136,10 +148,25 @@ def main():
         requests_in_child(arguments.child[0], int(arguments.child[1]))
         return
     prepare()
-    counts = {}
-    for kind in KINDS:
-        spent = instructions(kind, arguments.requests) - instructions(kind, 0)
-        counts[kind] = spent / arguments.requests
+    kinds = ["floor", *(kind for kind in arguments.kinds if kind != "floor")]
+    runs = [(kind, count) for kind in kinds for count in (arguments.requests, 0)]
+    lanes = queue.SimpleQueue()
+    for lane in range(os.cpu_count() or 1):
+        lanes.put(lane)
+
+    def run(kind_and_count):
+        lane = lanes.get()
+        try:
+            return instructions(*kind_and_count, lane=lane)
+        finally:
+            lanes.put(lane)
+
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        counted = dict(zip(runs, pool.map(run, runs), strict=True))
+    counts = {
+        kind: (counted[kind, arguments.requests] - counted[kind, 0]) / arguments.requests
+        for kind in kinds
+    }
     print(f"Instructions per request ({arguments.requests} requests, callgrind):")
     print()
     print("| request | instructions | × floor |")
