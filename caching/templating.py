@@ -1,7 +1,8 @@
 """What the site's Jinja2 templates use of the cache layer.
 
 - `{% fragment "name", thing, … %}…{% endfragment %}` keeps a piece of a page
-  until what it shows changes (fragments.py).
+  until what it shows changes (fragments.py); `{% fragment "name", thing if
+  condition %}` keeps it only where `condition` holds, and renders it otherwise.
 - `{{ shows("categories") }}` records that the page shows something.
 - `{{ csrf_field() }}`: a form's CSRF field, empty in a page every reader gets.
 """
@@ -71,6 +72,11 @@ class FragmentExtension(Extension):
     model instance there also counts as shown ({% fragment "card", article %}),
     for what the fragment shows of an object the view loaded. Wrap whole
     elements, so markup can move without breaking the fragment.
+
+    `{% fragment "page_main", page_object if shared_page %}` keeps the piece
+    only where the condition holds (the page every reader shares) and renders
+    it each time elsewhere: one piece of markup for both, without a macro,
+    which Jinja2 would define again at every rendering of the template.
     """
 
     tags = {"fragment"}
@@ -87,14 +93,21 @@ class FragmentExtension(Extension):
             parser.fail('A fragment\'s name is a quoted string: {% fragment "name" %}.', lineno)
         vary_on = []
         while parser.stream.skip_if("comma"):
-            vary_on.append(parser.parse_expression())
+            # Not `a if b else c`: a trailing `if` is the fragment's own condition.
+            vary_on.append(parser.parse_expression(with_condexpr=False))
+        kept = nodes.Const(True)
+        if parser.stream.skip_if("name:if"):
+            kept = parser.parse_expression()
         body = parser.parse_statements(("name:endfragment",), drop_needle=True)
         found = self.environment.fragments_by_template.setdefault(parser.name, {})
         found[lineno] = (name.value, vary_on)
-        call = self.call_method("_render", [nodes.ContextReference(), name, nodes.List(vary_on)])
+        arguments = [nodes.ContextReference(), name, nodes.List(vary_on), kept]
+        call = self.call_method("_render", arguments)
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _render(self, context, name, vary_on, caller):
+    def _render(self, context, name, vary_on, kept, caller):
+        if not kept:  # rendered as if there were no fragment
+            return Markup(str(caller()))  # noqa: S704  # nosec B704  (escaped by the template)
         if vary_on:
             shown = [value for value in vary_on if isinstance(value, Model)]
             keys, of_one_page = _keys(vary_on)

@@ -114,6 +114,38 @@ def test_fragments_are_rendered_every_time_with_caching_off(settings):
     assert render_fragment(state, "第二版")[0] == "第二版"
 
 
+def render_kept_if(state, text, shared):
+    """Render a fragment kept only `if shared`; return (html, the page's keys)."""
+    source = '{% fragment "main", state if shared %}{{ text }}{% endfragment %}'
+    context = {"state": state, "text": Shows("article:1", text), "shared": shared}
+    with collecting() as page:
+        html = engines["jinja2"].from_string(source).render(context, RequestFactory().get("/"))
+    return html, page.keys
+
+
+@pytest.mark.django_db
+def test_a_fragment_kept_if_a_condition_holds_is_kept_only_then():
+    state = str(uuid.uuid4())
+    assert render_kept_if(state, "第一版", shared=True)[0] == "第一版"
+    assert render_kept_if(state, "第二版", shared=True)[0] == "第一版"
+    html, keys = render_kept_if(state, "第二版", shared=False)
+    assert html == "第二版"  # rendered, neither read nor stored
+    assert "article:1" in keys
+    assert render_kept_if(state, "第三版", shared=False)[0] == "第三版"
+    assert render_kept_if(state, "第三版", shared=True)[0] == "第一版"
+
+
+@pytest.mark.django_db
+def test_a_value_a_fragment_varies_on_may_still_be_a_conditional_expression():
+    source = '{% fragment "menu", ("a" if wide else "b") if kept %}{{ text }}{% endfragment %}'
+    template = engines["jinja2"].from_string(source)
+    with collecting():
+        html = template.render(
+            {"wide": True, "kept": False, "text": "<菜单>"}, RequestFactory().get("/")
+        )
+    assert html == "&lt;菜单&gt;"
+
+
 @pytest.mark.parametrize("tag", ["{% fragment %}", "{% fragment menu %}", "{% fragment 3 %}"])
 def test_a_fragment_needs_a_name_in_quotes(tag):
     with pytest.raises(TemplateSyntaxError):
