@@ -45,7 +45,7 @@ class SharedPageGZipMiddleware(GZipMiddleware):
         if len(response.content) < 200:
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
         compressed = _compressed(response.content, self.max_random_bytes)
         if len(compressed) >= len(response.content):

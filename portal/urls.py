@@ -22,8 +22,10 @@ from portal.views import (
     search_view,
 )
 
+# The pages read most come first: Django tries the patterns in order, for every request.
 urlpatterns = [
     path("", cached(home), name="home"),
+    path("", include(article_urls)),
     path(
         "search/",
         cached(search_view, query={"q": search_query, "page": page_number}),
@@ -57,5 +59,4 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("experiences/", include("community.urls")),
-    path("", include(article_urls)),
 ]
