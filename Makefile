@@ -33,8 +33,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
 # Every test but the load suites (minutes of load, 50 threads at once): make test-load.
+# The suite runs in one process a core, at most four (pytest-xdist; TEST_PROCESSES=0
+# runs it in this process, e.g. to use a debugger).
+TEST_PROCESSES ?= auto
 test: install-dev node_modules/.package-lock.json
-	$(BIN)/pytest -m "not soak and not concurrency" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --maxprocesses 4 -m "not soak and not concurrency" $(PYTEST_ARGS)
 
 # The load suites alone: `make serve` under wrk, a worker killed and Redis stopped
 # mid-load (soak; SOAK_SECONDS=10 for a quick run), 50 threads writing at once (concurrency).
