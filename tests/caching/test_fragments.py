@@ -76,10 +76,14 @@ class Shows:
         return self.text
 
 
-def render_fragment(state, text, key="article:1"):
-    """Render one {% fragment %} as a page would; return (html, the page's keys)."""
-    source = '{% fragment "menu", state %}{{ text }}{% endfragment %}'
-    context = {"state": state, "text": Shows(key, text)}
+def render_fragment(state, text, key="article:1", *, source=None, **context):
+    """Render one {% fragment %} as a page would; return (html, the page's keys).
+
+    By default `{% fragment "menu", state %}{{ text }}{% endfragment %}`, where
+    `text` shows `key`; `source` and `context` give another template and more values.
+    """
+    source = source or '{% fragment "menu", state %}{{ text }}{% endfragment %}'
+    context = {"state": state, "text": Shows(key, text), **context}
     with collecting() as page:
         html = engines["jinja2"].from_string(source).render(context, RequestFactory().get("/"))
     return html, page.keys
@@ -117,10 +121,7 @@ def test_fragments_are_rendered_every_time_with_caching_off(settings):
 def render_kept_if(state, text, shared):
     """Render a fragment kept only `if shared`; return (html, the page's keys)."""
     source = '{% fragment "main", state if shared %}{{ text }}{% endfragment %}'
-    context = {"state": state, "text": Shows("article:1", text), "shared": shared}
-    with collecting() as page:
-        html = engines["jinja2"].from_string(source).render(context, RequestFactory().get("/"))
-    return html, page.keys
+    return render_fragment(state, text, source=source, shared=shared)
 
 
 @pytest.mark.django_db
