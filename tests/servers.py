@@ -19,9 +19,11 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Each pytest-xdist worker (gw0, gw1, ...) flushes a database of its own: 15, 14, ...
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
-REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
+# The Redis database tests empty: TEST_REDIS_URL's (by default 15) in the first
+# pytest-xdist process (gw0), the one below it in the second (gw1), and so on.
+_SERVER, _DATABASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)
+_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_URL = f"{_SERVER}/{int(_DATABASE) - _PROCESS}"
 
 
 def redis_or_skip():
